@@ -1,0 +1,66 @@
+/*
+ * xen.h - the Xen edge.  xen.c is the only file of the agent that calls
+ * libxenctrl, libxenguest or libxencall.  Everything it returns is plain
+ * data (struct xl_policy), so the rest of the agent never sees Xen types.
+ *
+ * All functions return 0 or a negative errno value.
+ */
+#ifndef XENLEVEL_XEN_H
+#define XENLEVEL_XEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+struct xl_xen;
+
+/* Open handles to Xen (privcmd).  -ENOENT/-EACCES etc. when not in dom0. */
+int xl_xen_open(struct xl_xen **xp);
+void xl_xen_close(struct xl_xen *x);
+
+/* "4.17.5-pre" style version string (major.minor + extraversion). */
+int xl_xen_version(struct xl_xen *x, char *buf, size_t len);
+
+/* XEN_SYSCTL_get_cpu_levelling_caps, as XL_CAP_* bits. */
+int xl_xen_levelling_caps(struct xl_xen *x, uint32_t *caps);
+
+/*
+ * XEN_SYSCTL_get_cpu_policy for one XL_POL_* index.  -EOPNOTSUPP (or the
+ * errno Xen gave) when that policy does not exist, e.g. HVM on a host
+ * without HVM support.
+ */
+int xl_xen_get_policy(struct xl_xen *x, unsigned int index,
+                      struct xl_policy *out);
+
+/* Where Xen refused a set: which policy, leaf, subleaf, MSR (~0 = none). */
+struct xl_xen_err {
+    uint32_t index;
+    uint32_t leaf, subleaf, msr;
+};
+
+/*
+ * Install new PV and HVM default policies in one XEN_SYSCTL_set_cpu_policy
+ * call (xen-patches/).  hvm may be NULL on a host without HVM.  Either both
+ * are installed or neither.  Returns -EOPNOTSUPP when this hypervisor does
+ * not have the sysctl (Debian's unpatched Xen), -EINVAL with *err filled
+ * when Xen refused the content.
+ */
+int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
+                        const struct xl_policy *hvm, struct xl_xen_err *err);
+
+/* XEN_DOMCTL_get_cpu_policy for a domain. */
+int xl_xen_domain_policy(struct xl_xen *x, uint32_t domid,
+                         struct xl_policy *out);
+
+struct xl_domain {
+    uint32_t domid;
+    bool hvm;
+};
+
+/* Running domains other than dom0; *nr in: capacity, out: count. */
+int xl_xen_list_domains(struct xl_xen *x, struct xl_domain *doms,
+                        unsigned int *nr);
+
+#endif /* XENLEVEL_XEN_H */
