@@ -57,4 +57,48 @@ struct xl_policy {
 #define XL_CAP_L7S0_EBX     (1U << 8)
 #define XL_CAP_NR           9
 
+struct xl_err;
+
+/* Find a leaf (subleaf XL_NO_SUBLEAF for leaves without) or an MSR. */
+struct xl_leaf *xl_policy_leaf(struct xl_policy *p, uint32_t leaf,
+                               uint32_t subleaf);
+const struct xl_leaf *xl_policy_leaf_c(const struct xl_policy *p,
+                                       uint32_t leaf, uint32_t subleaf);
+struct xl_msr *xl_policy_msr(struct xl_policy *p, uint32_t idx);
+
+/* Featureset of a policy (missing leaves read as zero). */
+void xl_policy_to_fs(const struct xl_policy *p, struct xl_fs *fs);
+
+/* CPUID vendor string, family, model, stepping from leaves 0 and 1. */
+void xl_policy_identity(const struct xl_policy *p, char vendor[13],
+                        unsigned int *family, unsigned int *model,
+                        unsigned int *stepping);
+
+/*
+ * Write fs into a copy of cur.  Bits of cur set in `keep` are kept as they
+ * are (unknown_features = keep passes the bits this build does not know).
+ * -ENOENT (err->key names the leaf) when fs has a bit in a leaf or MSR
+ * that cur does not have.
+ */
+int xl_policy_build(const struct xl_policy *cur, const struct xl_fs *fs,
+                    const struct xl_fs *keep, struct xl_policy *out,
+                    struct xl_err *err);
+
+/*
+ * A policy standing for a host report's featureset, when replaying
+ * captured data instead of reading Xen: leaf 0 (vendor), leaf 1
+ * (family/model), every featureset word's leaf, and MSR_ARCH_CAPS.
+ */
+void xl_policy_synth(const char *vendor, unsigned int family,
+                     unsigned int model, unsigned int stepping,
+                     const struct xl_fs *fs, struct xl_policy *out);
+
+/*
+ * Print the leaves and MSRs that differ between a and b, one per line,
+ * with the feature names added and removed.  Returns the number of lines.
+ */
+unsigned int xl_policy_diff(FILE *f, const char *prefix,
+                            const struct xl_policy *a,
+                            const struct xl_policy *b);
+
 #endif /* XENLEVEL_POLICY_H */

@@ -1,0 +1,151 @@
+# xenlevel - level CPUID features across a Xen pool.
+#
+#   make            build agent/xenlevel
+#   make check      unit, golden-file and CLI tests under ASan/UBSan
+#   make xen        build the patched hypervisor (cached, see xen-patches/)
+#   make boot-check boot tests in QEMU (patched Xen + our dracut module)
+#   make test       deps + check + boot-check (the README's test command)
+#   make demo       the pool demo (the README's main command)
+#   make deps       install the Debian packages everything needs
+#   make install DESTDIR=...
+
+CC ?= gcc
+PYTHON ?= python3
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DRACUTDIR ?= $(PREFIX)/lib/dracut/modules.d
+UNITDIR ?= /lib/systemd/system
+DESTDIR ?=
+XENLEVEL_CACHE ?= /var/cache/xenlevel
+export XENLEVEL_CACHE
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN)
+CPPFLAGS += -D_GNU_SOURCE -Iagent -Ibuild/gen
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
+       -fno-sanitize-recover=all
+
+INIH_LIBS = $(shell $(PKG_CONFIG) --libs inih)
+XEN_CFLAGS = $(shell $(PKG_CONFIG) --cflags xencontrol xenguest xencall)
+XEN_LIBS = $(shell $(PKG_CONFIG) --libs xenguest xencontrol xencall)
+
+# The pure core: no Xen headers.
+CORE := featureset err inifile level config policy check apply store log
+CORE_OBJ := $(CORE:%=build/agent/%.o)
+AGENT_OBJ := $(CORE_OBJ) build/agent/host.o build/agent/xen.o \
+             build/agent/xenlevel.o
+CORE_SAN_OBJ := $(CORE:%=build/san/%.o)
+
+GEN := build/gen/cpuid-autogen.h build/gen/xl-names.h
+DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
+    xen-hypervisor-4.17-amd64 xen-utils-4.17 dracut dracut-core \
+    qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
+    e2fsprogs cpio kmod
+
+.PHONY: all check unit-check cli-check fuzz bench xen boot-check test demo \
+        deps install clean xen-src
+
+all: agent/xenlevel
+
+# Xen's own generators, run over Debian's Xen source (the tree that
+# `make xen` patches): deep dependencies from gen-cpuid.py, names from
+# xen-cpuid.c.
+build/xen-src.path:
+	@mkdir -p build
+	xen-patches/fetch-source.sh > $@.tmp && mv $@.tmp $@
+
+build/gen/cpuid-autogen.h: build/xen-src.path
+	@mkdir -p build/gen
+	$(PYTHON) "$$(cat build/xen-src.path)/xen/tools/gen-cpuid.py" \
+	    -i "$$(cat build/xen-src.path)/xen/include/public/arch-x86/cpufeatureset.h" \
+	    -o $@.tmp && mv $@.tmp $@
+
+build/gen/xl-names.h: build/xen-src.path agent/gen-names.py agent/accumulated.txt
+	@mkdir -p build/gen
+	$(PYTHON) agent/gen-names.py \
+	    "$$(cat build/xen-src.path)/tools/misc/xen-cpuid.c" \
+	    "$$(cat build/xen-src.path)/xen/include/public/arch-x86/cpufeatureset.h" \
+	    agent/accumulated.txt $@.tmp && mv $@.tmp $@
+
+build/agent/%.o: agent/%.c $(GEN) agent/*.h
+	@mkdir -p build/agent
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/agent/xen.o: agent/xen.c $(GEN) agent/*.h
+	@mkdir -p build/agent
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(XEN_CFLAGS) -c -o $@ $<
+
+agent/xenlevel: $(AGENT_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(INIH_LIBS) $(XEN_LIBS)
+
+# Sanitised core and tests.
+build/san/%.o: agent/%.c $(GEN) agent/*.h
+	@mkdir -p build/san
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c tests/unit/testlib.h $(CORE_SAN_OBJ)
+	@mkdir -p build/tests
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SAN) -o $@ $< \
+	    $(CORE_SAN_OBJ) $(INIH_LIBS)
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/%,$(wildcard tests/unit/test-*.c))
+
+unit-check: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do \
+	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $$t tests; done
+
+build/san/xenlevel: $(CORE_SAN_OBJ) build/san/host.o build/san/xenlevel.o \
+                    build/san/xen.o
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(INIH_LIBS) $(XEN_LIBS)
+
+build/san/xen.o: agent/xen.c $(GEN) agent/*.h
+	@mkdir -p build/san
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) $(XEN_CFLAGS) -c -o $@ $<
+
+cli-check: build/san/xenlevel
+	tests/cli/run build/san/xenlevel
+
+check: unit-check cli-check
+	@echo "make check: all unit and CLI tests passed"
+
+xen:
+	xen-patches/build-xen.sh
+
+boot-check: agent/xenlevel
+	tests/boot/run-all
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	        grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "make deps: installing$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "make deps: all Debian packages present"; fi
+
+test: deps
+	$(MAKE) check
+	$(MAKE) boot-check
+
+demo: deps
+	$(MAKE) agent/xenlevel
+	tests/boot/demo
+
+install: agent/xenlevel
+	install -D -m 0755 agent/xenlevel $(DESTDIR)$(SBINDIR)/xenlevel
+	install -D -m 0644 agent/xenlevel.8 $(DESTDIR)$(MANDIR)/man8/xenlevel.8
+	install -D -m 0644 agent/xenlevel.conf.5 $(DESTDIR)$(MANDIR)/man5/xenlevel.conf.5
+	install -D -m 0644 config/xenlevel.conf $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf.sample
+	install -d $(DESTDIR)$(DRACUTDIR)/55xenlevel
+	install -m 0755 dracut-module/55xenlevel/*.sh $(DESTDIR)$(DRACUTDIR)/55xenlevel/
+
+clean:
+	rm -rf build agent/xenlevel

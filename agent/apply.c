@@ -1,0 +1,228 @@
+/*
+ * apply.c - from a level and a host to installed default policies.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "apply.h"
+#include "log.h"
+
+void xl_host_derive_report(struct xl_host *h)
+{
+    struct xl_host_report *r = &h->rep;
+    char vendor[13];
+
+    if ( h->have[XL_POL_HOST] )
+    {
+        xl_policy_identity(&h->pol[XL_POL_HOST], vendor, &r->family,
+                           &r->model, &r->stepping);
+        snprintf(r->vendor, sizeof(r->vendor), "%s", vendor);
+        xl_policy_to_fs(&h->pol[XL_POL_HOST], &r->host);
+    }
+    if ( h->have[XL_POL_PV_DEF] )
+        xl_policy_to_fs(&h->pol[XL_POL_PV_DEF], &r->pv_def);
+    if ( h->have[XL_POL_PV_MAX] )
+        xl_policy_to_fs(&h->pol[XL_POL_PV_MAX], &r->pv_max);
+    if ( h->have[XL_POL_HVM_DEF] )
+        xl_policy_to_fs(&h->pol[XL_POL_HVM_DEF], &r->hvm_def);
+    if ( h->have[XL_POL_HVM_MAX] )
+        xl_policy_to_fs(&h->pol[XL_POL_HVM_MAX], &r->hvm_max);
+    r->has_hvm = h->have[XL_POL_HVM_DEF] && !xl_fs_empty(&r->hvm_max);
+}
+
+void xl_host_from_report(const struct xl_host_report *r, struct xl_host *h)
+{
+    static const struct {
+        unsigned int index;
+        size_t off;
+    } map[] = {
+        { XL_POL_HOST, offsetof(struct xl_host_report, host) },
+        { XL_POL_PV_MAX, offsetof(struct xl_host_report, pv_max) },
+        { XL_POL_HVM_MAX, offsetof(struct xl_host_report, hvm_max) },
+        { XL_POL_PV_DEF, offsetof(struct xl_host_report, pv_def) },
+        { XL_POL_HVM_DEF, offsetof(struct xl_host_report, hvm_def) },
+    };
+    unsigned int i;
+
+    memset(h, 0, sizeof(*h));
+    h->rep = *r;
+    for ( i = 0; i < sizeof(map) / sizeof(map[0]); i++ )
+    {
+        const struct xl_fs *fs =
+            (const struct xl_fs *)((const char *)r + map[i].off);
+
+        if ( (map[i].index == XL_POL_HVM_DEF ||
+              map[i].index == XL_POL_HVM_MAX) && !r->has_hvm )
+            continue;
+        xl_policy_synth(r->vendor, r->family, r->model, r->stepping, fs,
+                        &h->pol[map[i].index]);
+        h->have[map[i].index] = true;
+    }
+}
+
+/* Level features this host can take, when missing_features = allow. */
+static void clip(struct xl_fs *fs, const struct xl_fs *def,
+                 const struct xl_fs *max)
+{
+    struct xl_fs ok = *xl_fs_may_exceed_default();
+
+    xl_fs_and(&ok, max);
+    xl_fs_or(&ok, def);
+    xl_fs_and(fs, &ok);
+    xl_fs_apply_deep_deps(fs);
+}
+
+static bool policies_equal(const struct xl_policy *a,
+                           const struct xl_policy *b)
+{
+    struct xl_fs fa, fb;
+
+    xl_policy_to_fs(a, &fa);
+    xl_policy_to_fs(b, &fb);
+    return xl_fs_equal(&fa, &fb);
+}
+
+int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
+             struct xl_host *h, const struct xl_apply_ops *ops, FILE *out,
+             struct xl_apply_result *res)
+{
+    struct xl_fs keep = { { 0 } }, pv = l->pv, hvm = l->hvm;
+    const struct xl_fs *keep_p = NULL;
+    struct xl_set_err se;
+    struct xl_policy back;
+    struct xl_err err = { .line = 0 };
+    char buf[600];
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    if ( !h->have[XL_POL_PV_DEF] )
+    {
+        snprintf(res->reason, sizeof(res->reason),
+                 "cannot read this host's PV default policy");
+        return XL_EXIT_XEN;
+    }
+
+    xl_check(&h->rep, l, &res->check);
+    res->verdict = xl_check_verdict(&res->check, cfg->missing_allow,
+                                    cfg->pv_enforce_allow);
+    if ( res->verdict != XL_VERDICT_OK )
+    {
+        xl_check_reason(&res->check, res->verdict, res->reason,
+                        sizeof(res->reason));
+        if ( res->verdict == XL_VERDICT_VENDOR )
+            snprintf(res->reason, sizeof(res->reason),
+                     "vendor mismatch: level %s is for %s, this host is %s",
+                     l->name, l->vendor, h->rep.vendor);
+        return res->verdict == XL_VERDICT_VENDOR ? XL_EXIT_VENDOR :
+               res->verdict == XL_VERDICT_HONOUR ? XL_EXIT_HONOUR :
+                                                   XL_EXIT_ENFORCE;
+    }
+    if ( res->check.pv_unenforced )
+    {
+        xl_check_reason(&res->check, XL_VERDICT_ENFORCE, buf, sizeof(buf));
+        log_warnx("pv_enforcement = allow: PV user mode may see more than "
+                  "the level: %s", buf);
+    }
+    if ( cfg->missing_allow )
+    {
+        clip(&pv, &h->rep.pv_def, &h->rep.pv_max);
+        clip(&hvm, &h->rep.hvm_def, &h->rep.hvm_max);
+    }
+    if ( cfg->unknown_keep )
+    {
+        keep = *xl_fs_known();
+        for ( unsigned int w = 0; w < XL_FS_WORDS; w++ )
+            keep.w[w] = ~keep.w[w];
+        keep_p = &keep;
+    }
+
+    rc = xl_policy_build(&h->pol[XL_POL_PV_DEF], &pv, keep_p, &res->pv_new,
+                         &err);
+    if ( rc )
+    {
+        snprintf(res->reason, sizeof(res->reason), "pv: %s: %s", err.key,
+                 err.msg);
+        return XL_EXIT_ERROR;
+    }
+    res->hvm = l->has_hvm && h->rep.has_hvm && h->have[XL_POL_HVM_DEF];
+    if ( res->hvm )
+    {
+        rc = xl_policy_build(&h->pol[XL_POL_HVM_DEF], &hvm, keep_p,
+                             &res->hvm_new, &err);
+        if ( rc )
+        {
+            snprintf(res->reason, sizeof(res->reason), "hvm: %s: %s",
+                     err.key, err.msg);
+            return XL_EXIT_ERROR;
+        }
+    }
+    else if ( h->rep.has_hvm )
+        log_warnx("level %s has no HVM part: HVM default left as it is",
+                  l->name);
+
+    if ( !ops )
+    {
+        unsigned int n;
+
+        fprintf(out, "--- pv_default (current)\n+++ pv_default (level %s "
+                "generation %llu)\n", l->name,
+                (unsigned long long)l->generation);
+        n = xl_policy_diff(out, "  ", &h->pol[XL_POL_PV_DEF], &res->pv_new);
+        if ( !n )
+            fprintf(out, "  (no change)\n");
+        res->changed = n != 0;
+        if ( res->hvm )
+        {
+            fprintf(out, "--- hvm_default (current)\n+++ hvm_default "
+                    "(level %s generation %llu)\n", l->name,
+                    (unsigned long long)l->generation);
+            n = xl_policy_diff(out, "  ", &h->pol[XL_POL_HVM_DEF],
+                               &res->hvm_new);
+            if ( !n )
+                fprintf(out, "  (no change)\n");
+            res->changed |= n != 0;
+        }
+        else
+            fprintf(out, "hvm_default: not changed (%s)\n",
+                    h->rep.has_hvm ? "the level has no HVM part"
+                                   : "this host has no HVM");
+        return XL_EXIT_OK;
+    }
+
+    memset(&se, 0, sizeof(se));
+    rc = ops->set_defaults(ops->ctx, &res->pv_new,
+                           res->hvm ? &res->hvm_new : NULL, &se);
+    if ( rc == -EOPNOTSUPP )
+    {
+        snprintf(res->reason, sizeof(res->reason),
+                 "this Xen cannot take default CPU policies "
+                 "(no XEN_SYSCTL_set_cpu_policy): boot a hypervisor built "
+                 "with the xenlevel patch series (xen-patches/series); "
+                 "nothing was changed");
+        return XL_EXIT_NOSYSCTL;
+    }
+    if ( rc )
+    {
+        snprintf(res->reason, sizeof(res->reason),
+                 "Xen refused the %s default policy (%s): leaf %#x "
+                 "subleaf %#x msr %#x; neither default was changed",
+                 se.index == XL_POL_HVM_DEF ? "HVM" : "PV", strerror(-rc),
+                 se.leaf, se.subleaf, se.msr);
+        return XL_EXIT_XEN;
+    }
+
+    /* Verify by reading back. */
+    if ( (rc = ops->get_policy(ops->ctx, XL_POL_PV_DEF, &back)) ||
+         !policies_equal(&back, &res->pv_new) ||
+         (res->hvm &&
+          ((rc = ops->get_policy(ops->ctx, XL_POL_HVM_DEF, &back)) ||
+           !policies_equal(&back, &res->hvm_new))) )
+    {
+        snprintf(res->reason, sizeof(res->reason),
+                 "read-back of the installed defaults differs from what was "
+                 "set%s%s", rc ? ": " : "", rc ? strerror(-rc) : "");
+        return XL_EXIT_XEN;
+    }
+    res->changed = true;
+    return XL_EXIT_OK;
+}

@@ -1,0 +1,78 @@
+/*
+ * apply.h - the one apply path: check, build, install, verify.
+ *
+ * Shared by `xenlevel apply`, the boot hook (apply --boot) and the
+ * watcher.  Xen is reached only through struct xl_apply_ops, so that the
+ * path is tested in userspace with a fake.
+ */
+#ifndef XENLEVEL_APPLY_H
+#define XENLEVEL_APPLY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "config.h"
+#include "err.h"
+#include "level.h"
+#include "policy.h"
+
+/* Exit codes of xenlevel(8). */
+enum {
+    XL_EXIT_OK = 0,
+    XL_EXIT_ERROR = 1,          /* internal error, out of memory */
+    XL_EXIT_USAGE = 2,
+    XL_EXIT_INPUT = 3,          /* bad or unreadable file, config, value */
+    XL_EXIT_HONOUR = 4,         /* host lacks features of the level */
+    XL_EXIT_ENFORCE = 5,        /* PV leaves Xen cannot enforce here */
+    XL_EXIT_VENDOR = 6,         /* level is for another CPU vendor */
+    XL_EXIT_XEN = 7,            /* Xen unreachable, or it refused */
+    XL_EXIT_NOSYSCTL = 8,       /* Xen lacks XEN_SYSCTL_set_cpu_policy */
+};
+
+/* What a host is: its report, plus the policies behind it. */
+struct xl_host {
+    struct xl_host_report rep;
+    struct xl_policy pol[XL_POL_NR];
+    bool have[XL_POL_NR];
+};
+
+/* Fill h->rep from h->pol (pure).  name/xen_version/caps set by caller. */
+void xl_host_derive_report(struct xl_host *h);
+
+/* A host standing for a captured report (policies synthesised). */
+void xl_host_from_report(const struct xl_host_report *r, struct xl_host *h);
+
+struct xl_set_err {
+    unsigned int index;         /* XL_POL_PV_DEF or XL_POL_HVM_DEF */
+    uint32_t leaf, subleaf, msr;
+};
+
+struct xl_apply_ops {
+    void *ctx;
+    /* Install both defaults at once (hvm may be NULL); 0 or -errno. */
+    int (*set_defaults)(void *ctx, const struct xl_policy *pv,
+                        const struct xl_policy *hvm, struct xl_set_err *e);
+    /* Read one policy back (XL_POL_*). */
+    int (*get_policy)(void *ctx, unsigned int index, struct xl_policy *out);
+};
+
+struct xl_apply_result {
+    enum xl_verdict verdict;
+    struct xl_check check;
+    struct xl_policy pv_new, hvm_new;
+    bool hvm;                       /* HVM default is part of the change */
+    bool changed;                   /* new defaults differ from current */
+    char reason[1024];              /* one line: why not levelled */
+};
+
+/*
+ * ops == NULL: dry run, print the diff to out.  Returns an XL_EXIT_* code;
+ * res->reason says why on failure.  Never installs one default without
+ * the other.
+ */
+int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
+             struct xl_host *h, const struct xl_apply_ops *ops, FILE *out,
+             struct xl_apply_result *res);
+
+#endif /* XENLEVEL_APPLY_H */

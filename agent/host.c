@@ -1,0 +1,76 @@
+/*
+ * host.c - this host's facts and the apply operations, through the Xen
+ * edge (xen.h).  No Xen headers here: xen.c is the only file with those.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "log.h"
+
+int xl_host_from_xen(struct xl_xen *x, const char *name, struct xl_host *h,
+                     struct xl_err *err)
+{
+    static const unsigned int idx[] = {
+        XL_POL_RAW, XL_POL_HOST, XL_POL_PV_MAX, XL_POL_HVM_MAX,
+        XL_POL_PV_DEF, XL_POL_HVM_DEF,
+    };
+    unsigned int i;
+    int rc;
+
+    memset(h, 0, sizeof(*h));
+    if ( (rc = xl_xen_version(x, h->rep.xen_version,
+                              sizeof(h->rep.xen_version))) ||
+         (rc = xl_xen_levelling_caps(x, &h->rep.caps)) )
+    {
+        xl_err_set(err, NULL, 0, NULL, "cannot read Xen's version and "
+                   "levelling caps: %s", strerror(-rc));
+        return rc;
+    }
+    for ( i = 0; i < sizeof(idx) / sizeof(idx[0]); i++ )
+    {
+        rc = xl_xen_get_policy(x, idx[i], &h->pol[idx[i]]);
+        if ( rc == 0 )
+            h->have[idx[i]] = true;
+        else if ( idx[i] == XL_POL_HVM_MAX || idx[i] == XL_POL_HVM_DEF )
+            log_debug("no HVM policy %u: %s", idx[i], strerror(-rc));
+        else
+        {
+            xl_err_set(err, NULL, 0, NULL, "cannot read Xen's CPU policy "
+                       "%u: %s", idx[i], strerror(-rc));
+            return rc;
+        }
+    }
+    if ( name && *name )
+        snprintf(h->rep.name, sizeof(h->rep.name), "%s", name);
+    else if ( gethostname(h->rep.name, sizeof(h->rep.name) - 1) != 0 )
+        snprintf(h->rep.name, sizeof(h->rep.name), "unknown");
+    xl_host_derive_report(h);
+    return 0;
+}
+
+static int set_defaults(void *ctx, const struct xl_policy *pv,
+                        const struct xl_policy *hvm, struct xl_set_err *e)
+{
+    struct xl_xen_err xe = { ~0U, ~0U, ~0U, ~0U };
+    int rc = xl_xen_set_defaults(ctx, pv, hvm, &xe);
+
+    e->index = xe.index;
+    e->leaf = xe.leaf;
+    e->subleaf = xe.subleaf;
+    e->msr = xe.msr;
+    return rc;
+}
+
+static int get_policy(void *ctx, unsigned int index, struct xl_policy *out)
+{
+    return xl_xen_get_policy(ctx, index, out);
+}
+
+void xl_host_apply_ops(struct xl_xen *x, struct xl_apply_ops *ops)
+{
+    ops->ctx = x;
+    ops->set_defaults = set_defaults;
+    ops->get_policy = get_policy;
+}

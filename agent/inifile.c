@@ -1,0 +1,359 @@
+/*
+ * inifile.c - strict INI loading on top of inih.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "inifile.h"
+
+#define XL_INI_MAX_LINE 4096
+
+struct ctx {
+    const char *p;              /* next unread byte of the text */
+    unsigned int line;          /* line number of the line last read */
+    const struct xl_ini_schema *schema;
+    unsigned int nr_schema;
+    struct xl_ini *ini;
+    struct xl_err *err;
+    int rc;                     /* first error, 0 if none */
+};
+
+int xl_read_file(const char *path, char **buf, size_t *len,
+                 struct xl_err *err)
+{
+    struct stat st;
+    char *data = NULL;
+    size_t got = 0;
+    int fd, rc = 0;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if ( fd < 0 )
+    {
+        rc = -errno;
+        xl_err_set(err, path, 0, NULL, "cannot open: %s", strerror(errno));
+        return rc;
+    }
+    if ( fstat(fd, &st) < 0 )
+    {
+        rc = -errno;
+        xl_err_set(err, path, 0, NULL, "cannot stat: %s", strerror(errno));
+        goto out;
+    }
+    if ( !S_ISREG(st.st_mode) )
+    {
+        rc = -EINVAL;
+        xl_err_set(err, path, 0, NULL, "not a regular file");
+        goto out;
+    }
+    if ( st.st_size > XL_INI_MAX_SIZE )
+    {
+        rc = -EFBIG;
+        xl_err_set(err, path, 0, NULL, "file larger than %d bytes",
+                   XL_INI_MAX_SIZE);
+        goto out;
+    }
+    data = malloc((size_t)st.st_size + 1);
+    if ( !data )
+    {
+        rc = -ENOMEM;
+        xl_err_set(err, path, 0, NULL, "out of memory");
+        goto out;
+    }
+    while ( got < (size_t)st.st_size )
+    {
+        ssize_t r = read(fd, data + got, (size_t)st.st_size - got);
+
+        if ( r < 0 && errno == EINTR )
+            continue;
+        if ( r < 0 )
+        {
+            rc = -errno;
+            xl_err_set(err, path, 0, NULL, "cannot read: %s",
+                       strerror(errno));
+            goto out;
+        }
+        if ( r == 0 )
+            break;
+        got += (size_t)r;
+    }
+    data[got] = '\0';
+    if ( strlen(data) != got )
+    {
+        rc = -EINVAL;
+        xl_err_set(err, path, 0, NULL, "file contains a NUL byte");
+        goto out;
+    }
+    *buf = data;
+    *len = got;
+    data = NULL;
+ out:
+    free(data);
+    close(fd);
+    return rc;
+}
+
+static void fail(struct ctx *c, unsigned int line, const char *key,
+                 int rc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void fail(struct ctx *c, unsigned int line, const char *key,
+                 int rc, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+
+    if ( c->rc )
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    xl_err_set(c->err, c->ini->name, line, key, "%s", msg);
+    c->rc = rc;
+}
+
+static const struct xl_ini_schema *find_section(const struct ctx *c,
+                                                const char *section)
+{
+    unsigned int i;
+
+    for ( i = 0; i < c->nr_schema; i++ )
+        if ( strcmp(c->schema[i].section, section) == 0 )
+            return &c->schema[i];
+    return NULL;
+}
+
+/* inih reader: one line per call, with our own line count and checks. */
+static char *reader(char *str, int num, void *stream)
+{
+    struct ctx *c = stream;
+    const char *nl, *s;
+    size_t len;
+
+    if ( c->rc || !*c->p )
+        return NULL;
+    nl = strchr(c->p, '\n');
+    len = nl ? (size_t)(nl - c->p) + 1 : strlen(c->p);
+    c->line++;
+    if ( len + 1 > (size_t)num )
+    {
+        fail(c, c->line, NULL, -EINVAL, "line longer than %d characters",
+             num - 2);
+        return NULL;
+    }
+    memcpy(str, c->p, len);
+    str[len] = '\0';
+    c->p += len;
+
+    /* Check section headers here, so that empty sections are seen too. */
+    for ( s = str; isspace((unsigned char)*s); s++ )
+        ;
+    if ( *s == '[' )
+    {
+        const char *end = strchr(s, ']');
+        char name[64];
+        size_t n;
+
+        if ( !end )
+        {
+            fail(c, c->line, NULL, -EINVAL, "syntax error: no ']'");
+            return NULL;
+        }
+        n = (size_t)(end - s - 1);
+        if ( n >= sizeof(name) )
+            n = sizeof(name) - 1;
+        memcpy(name, s + 1, n);
+        name[n] = '\0';
+        if ( !find_section(c, name) )
+        {
+            fail(c, c->line, name, -EINVAL, "unknown section [%s]", name);
+            return NULL;
+        }
+        if ( c->ini->nr_sections_seen <
+             sizeof(c->ini->sections_seen) / sizeof(c->ini->sections_seen[0]) )
+            snprintf(c->ini->sections_seen[c->ini->nr_sections_seen++],
+                     sizeof(c->ini->sections_seen[0]), "%s", name);
+    }
+    return str;
+}
+
+static int handler(void *user, const char *section, const char *name,
+                   const char *value)
+{
+    struct ctx *c = user;
+    const struct xl_ini_schema *sc = NULL;
+    struct xl_ini_entry *e;
+    char key[96];
+    unsigned int i;
+
+    snprintf(key, sizeof(key), "%s%s%s", section, *section ? "." : "", name);
+    if ( c->rc )
+        return 0;
+    if ( !*section )
+    {
+        fail(c, c->line, key, -EINVAL, "key outside any section");
+        return 0;
+    }
+    for ( i = 0; i < c->nr_schema; i++ )
+        if ( strcmp(c->schema[i].section, section) == 0 &&
+             strcmp(c->schema[i].key, name) == 0 )
+            sc = &c->schema[i];
+    if ( !sc )
+    {
+        fail(c, c->line, key, -EINVAL, "unknown key '%s' in [%s]", name,
+             section);
+        return 0;
+    }
+    for ( i = 0; i < c->ini->nr; i++ )
+        if ( c->ini->entries[i].section == sc->section &&
+             c->ini->entries[i].key == sc->key )
+        {
+            fail(c, c->line, key, -EINVAL, "duplicate key (first at line %u)",
+                 c->ini->entries[i].line);
+            return 0;
+        }
+    e = realloc(c->ini->entries, (c->ini->nr + 1) * sizeof(*e));
+    if ( !e )
+    {
+        fail(c, c->line, key, -ENOMEM, "out of memory");
+        return 0;
+    }
+    c->ini->entries = e;
+    e = &e[c->ini->nr];
+    e->section = sc->section;
+    e->key = sc->key;
+    e->line = c->line;
+    e->value = strdup(value);
+    if ( !e->value )
+    {
+        fail(c, c->line, key, -ENOMEM, "out of memory");
+        return 0;
+    }
+    c->ini->nr++;
+    return 1;
+}
+
+int xl_ini_parse(const char *name, const char *text,
+                 const struct xl_ini_schema *schema, unsigned int nr_schema,
+                 struct xl_ini *ini, struct xl_err *err)
+{
+    struct ctx c = {
+        .p = text, .schema = schema, .nr_schema = nr_schema,
+        .ini = ini, .err = err,
+    };
+    unsigned int i;
+    int r;
+
+    memset(ini, 0, sizeof(*ini));
+    snprintf(ini->name, sizeof(ini->name), "%s", name);
+
+    ini_use_stack = false;
+    ini_allow_realloc = false;
+    ini_max_line = XL_INI_MAX_LINE;
+    ini_allow_multiline = false;
+    ini_allow_no_value = false;
+    ini_stop_on_first_error = true;
+
+    r = ini_parse_stream(reader, &c, handler, &c);
+    if ( c.rc )
+        goto out;
+    if ( r > 0 )
+    {
+        fail(&c, (unsigned int)r, NULL, -EINVAL, "syntax error");
+        goto out;
+    }
+    if ( r < 0 )
+    {
+        fail(&c, 0, NULL, -ENOMEM, "inih failed (%d)", r);
+        goto out;
+    }
+    for ( i = 0; i < nr_schema; i++ )
+    {
+        char key[96];
+
+        if ( !schema[i].required ||
+             xl_ini_get(ini, schema[i].section, schema[i].key) )
+            continue;
+        snprintf(key, sizeof(key), "%s.%s", schema[i].section,
+                 schema[i].key);
+        fail(&c, c.line, key, -EINVAL, "missing required key '%s' in [%s]",
+             schema[i].key, schema[i].section);
+        break;
+    }
+ out:
+    if ( c.rc )
+        xl_ini_free(ini);
+    return c.rc;
+}
+
+int xl_ini_load(const char *path, const struct xl_ini_schema *schema,
+                unsigned int nr_schema, struct xl_ini *ini,
+                struct xl_err *err)
+{
+    char *text = NULL;
+    size_t len;
+    int rc;
+
+    rc = xl_read_file(path, &text, &len, err);
+    if ( rc )
+        goto out;
+    rc = xl_ini_parse(path, text, schema, nr_schema, ini, err);
+ out:
+    free(text);
+    return rc;
+}
+
+void xl_ini_free(struct xl_ini *ini)
+{
+    unsigned int i;
+
+    for ( i = 0; i < ini->nr; i++ )
+        free(ini->entries[i].value);
+    free(ini->entries);
+    ini->entries = NULL;
+    ini->nr = 0;
+}
+
+const struct xl_ini_entry *xl_ini_get(const struct xl_ini *ini,
+                                      const char *section, const char *key)
+{
+    unsigned int i;
+
+    for ( i = 0; i < ini->nr; i++ )
+        if ( strcmp(ini->entries[i].section, section) == 0 &&
+             strcmp(ini->entries[i].key, key) == 0 )
+            return &ini->entries[i];
+    return NULL;
+}
+
+bool xl_ini_has_section(const struct xl_ini *ini, const char *section)
+{
+    unsigned int i;
+
+    for ( i = 0; i < ini->nr_sections_seen; i++ )
+        if ( strcmp(ini->sections_seen[i], section) == 0 )
+            return true;
+    return false;
+}
+
+int xl_ini_bad(const struct xl_ini *ini, const struct xl_ini_entry *e,
+               struct xl_err *err, const char *fmt, ...)
+{
+    char key[96], msg[400];
+    va_list ap;
+
+    snprintf(key, sizeof(key), "%s.%s", e->section, e->key);
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    xl_err_set(err, ini->name, e->line, key, "%s", msg);
+    return -EINVAL;
+}

@@ -1,0 +1,64 @@
+/*
+ * inifile.h - strict INI loading on top of inih.
+ *
+ * Loads a whole file (or an in-memory text, e.g. a xenstore value) through
+ * inih, checking every section and key against a schema: an unknown
+ * section or key, a duplicate key, or a missing required key is an error
+ * naming file:line and the key.
+ */
+#ifndef XENLEVEL_INIFILE_H
+#define XENLEVEL_INIFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define XL_INI_MAX_SIZE (1024 * 1024)
+
+struct xl_ini_schema {
+    const char *section;
+    const char *key;
+    bool required;
+};
+
+struct xl_ini_entry {
+    const char *section;    /* points into the schema */
+    const char *key;        /* points into the schema */
+    char *value;
+    unsigned int line;
+};
+
+struct xl_ini {
+    char name[256];         /* file name (or xenstore path) for messages */
+    struct xl_ini_entry *entries;
+    unsigned int nr;
+    unsigned int nr_sections_seen;
+    char sections_seen[8][64];
+};
+
+/*
+ * Read a whole file of at most XL_INI_MAX_SIZE bytes.  -ENOENT, -EACCES,
+ * -EFBIG, -EIO...  *buf is NUL-terminated and must be freed.
+ */
+int xl_read_file(const char *path, char **buf, size_t *len,
+                 struct xl_err *err);
+
+int xl_ini_parse(const char *name, const char *text,
+                 const struct xl_ini_schema *schema, unsigned int nr_schema,
+                 struct xl_ini *ini, struct xl_err *err);
+int xl_ini_load(const char *path, const struct xl_ini_schema *schema,
+                unsigned int nr_schema, struct xl_ini *ini,
+                struct xl_err *err);
+void xl_ini_free(struct xl_ini *ini);
+
+const struct xl_ini_entry *xl_ini_get(const struct xl_ini *ini,
+                                      const char *section, const char *key);
+bool xl_ini_has_section(const struct xl_ini *ini, const char *section);
+
+/* Error helper: fill err with the entry's location. Returns -EINVAL. */
+int xl_ini_bad(const struct xl_ini *ini, const struct xl_ini_entry *e,
+               struct xl_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif /* XENLEVEL_INIFILE_H */

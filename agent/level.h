@@ -1,0 +1,63 @@
+/*
+ * level.h - host reports and pool level files: parse (inih) and write.
+ *
+ * Pure core.  Every featureset is colon-separated 8-digit hex words,
+ * word 0 first, as xen-cpuid prints them; fewer words than this build
+ * knows are padded with zeros.
+ */
+#ifndef XENLEVEL_LEVEL_H
+#define XENLEVEL_LEVEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "featureset.h"
+
+#define XL_NAME_MAX   64
+#define XL_VENDOR_MAX 16
+
+struct xl_host_report {
+    char name[XL_NAME_MAX];
+    char vendor[XL_VENDOR_MAX];     /* CPUID vendor: "AuthenticAMD" ... */
+    unsigned int family, model, stepping;
+    char xen_version[64];
+    uint32_t caps;                  /* XL_CAP_* */
+    struct xl_fs host, pv_def, hvm_def, pv_max, hvm_max;
+    bool has_hvm;                   /* hvm_max is not empty */
+};
+
+struct xl_level {
+    char name[XL_NAME_MAX];
+    uint64_t generation;
+    char vendor[XL_VENDOR_MAX];
+    struct xl_fs pv, hvm;
+    bool has_hvm;                   /* an [hvm] section was given */
+};
+
+struct xl_parse_opts {
+    bool allow_extra_words;         /* site config: extra_words = ignore */
+};
+
+/* text: the whole file; name: file name (or xenstore path) for errors. */
+int xl_report_parse(const char *name, const char *text,
+                    const struct xl_parse_opts *opts,
+                    struct xl_host_report *r, struct xl_err *err);
+int xl_report_load(const char *path, const struct xl_parse_opts *opts,
+                   struct xl_host_report *r, struct xl_err *err);
+void xl_report_write(FILE *f, const struct xl_host_report *r);
+
+int xl_level_parse(const char *name, const char *text,
+                   const struct xl_parse_opts *opts, struct xl_level *l,
+                   struct xl_err *err);
+int xl_level_load(const char *path, const struct xl_parse_opts *opts,
+                  struct xl_level *l, struct xl_err *err);
+void xl_level_write(FILE *f, const struct xl_level *l);
+
+/* Names of XL_CAP_* bits as in public/sysctl.h ("faulting", "ecx"...). */
+const char *xl_cap_name(unsigned int bit);
+int xl_caps_parse(const char *s, uint32_t *caps, char *bad, size_t badlen);
+void xl_caps_print(FILE *f, uint32_t caps);
+
+#endif /* XENLEVEL_LEVEL_H */

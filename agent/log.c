@@ -1,0 +1,131 @@
+/*
+ * log.c - stderr and /dev/kmsg logging.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static enum xl_log_level verbosity = XL_LOG_INFO;
+static int kmsg_fd = -1;
+
+void log_init(enum xl_log_level level, int kmsg)
+{
+    verbosity = level;
+    if ( kmsg < 0 )
+        kmsg = access("/etc/initrd-release", F_OK) == 0 ||
+               getenv("XENLEVEL_KMSG") != NULL;
+    if ( kmsg && kmsg_fd < 0 )
+        kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+    else if ( !kmsg && kmsg_fd >= 0 )
+    {
+        close(kmsg_fd);
+        kmsg_fd = -1;
+    }
+}
+
+void log_setlevel(enum xl_log_level level)
+{
+    verbosity = level;
+}
+
+int log_parse_level(const char *s, enum xl_log_level *level)
+{
+    static const struct {
+        const char *name;
+        enum xl_log_level level;
+    } names[] = {
+        { "error", XL_LOG_ERR },
+        { "warning", XL_LOG_WARNING },
+        { "info", XL_LOG_INFO },
+        { "debug", XL_LOG_DEBUG },
+    };
+    unsigned int i;
+
+    for ( i = 0; i < sizeof(names) / sizeof(names[0]); i++ )
+        if ( strcmp(s, names[i].name) == 0 )
+        {
+            *level = names[i].level;
+            return 0;
+        }
+    return -EINVAL;
+}
+
+static void vlog(enum xl_log_level pri, const char *fmt, va_list ap,
+                 const char *suffix)
+{
+    char msg[1024];
+
+    if ( pri > verbosity )
+        return;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    fprintf(stderr, "xenlevel: %s%s%s\n", msg, suffix ? ": " : "",
+            suffix ? suffix : "");
+    if ( kmsg_fd >= 0 )
+        dprintf(kmsg_fd, "<%d>xenlevel: %s%s%s\n", pri, msg,
+                suffix ? ": " : "", suffix ? suffix : "");
+}
+
+void log_warn(const char *fmt, ...)
+{
+    va_list ap;
+    int saved = errno;
+
+    va_start(ap, fmt);
+    vlog(XL_LOG_ERR, fmt, ap, strerror(saved));
+    va_end(ap);
+    errno = saved;
+}
+
+void log_warnx(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vlog(XL_LOG_ERR, fmt, ap, NULL);
+    va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vlog(XL_LOG_INFO, fmt, ap, NULL);
+    va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vlog(XL_LOG_DEBUG, fmt, ap, NULL);
+    va_end(ap);
+}
+
+void fatal(const char *fmt, ...)
+{
+    va_list ap;
+    int saved = errno;
+
+    va_start(ap, fmt);
+    vlog(XL_LOG_ERR, fmt, ap, strerror(saved));
+    va_end(ap);
+    exit(1);
+}
+
+void fatalx(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vlog(XL_LOG_ERR, fmt, ap, NULL);
+    va_end(ap);
+    exit(1);
+}

@@ -1,0 +1,663 @@
+/*
+ * xenlevel.c - command line: argument parsing, dispatch, exit codes.
+ * See xenlevel(8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "check.h"
+#include "config.h"
+#include "host.h"
+#include "inifile.h"
+#include "level.h"
+#include "log.h"
+#include "store.h"
+
+#define XENLEVEL_VERSION "0.1"
+
+static const char usage_text[] =
+"Usage: xenlevel [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+"\n"
+"Level the CPUID features Xen offers to new guests across a pool.\n"
+"\n"
+"Commands:\n"
+"  report [--name NAME] [-o FILE]\n"
+"        Print this host's facts as an INI host report.\n"
+"  compute [-o FILE] [--name NAME] [--generation N] REPORT...\n"
+"        Compute the pool level from host reports (site-config masks apply).\n"
+"  check LEVEL\n"
+"        Say whether this host can honour and enforce LEVEL; change nothing.\n"
+"  apply [LEVEL] [--level LEVEL] [--dry-run] [--boot]\n"
+"        Install LEVEL (default: the site config's sources) as Xen's PV and\n"
+"        HVM default CPU policies; --dry-run prints the diff instead.\n"
+"        --boot also writes the status record (used by the dracut hook).\n"
+"  status [--json]\n"
+"        Show Xen's current default policies against the active level.\n"
+"\n"
+"Global options:\n"
+"  -c, --config FILE      site config (default " XL_DEFAULT_CONFIG " if present)\n"
+"  -H, --host-report FILE use a captured host report instead of Xen\n"
+"                         (check, apply --dry-run, status)\n"
+"  -v, --verbose          debug logging\n"
+"  -q, --quiet            errors only\n"
+"  -h, --help             this help\n"
+"  -V, --version          print the version\n"
+"\n"
+"Exit codes:\n"
+"  0 success (check: the level can be honoured and enforced)\n"
+"  1 internal error             2 usage error\n"
+"  3 bad input: missing or unreadable file, syntax, unknown or duplicate\n"
+"    key, bad value (the message names file:line and key)\n"
+"  4 cannot honour: the host lacks features of the level\n"
+"  5 cannot enforce: PV leaves differ and Xen has neither CPUID faulting\n"
+"    nor the masking MSR for them\n"
+"  6 vendor mismatch            7 Xen unreachable, or Xen refused the policy\n"
+"  8 this Xen has no XEN_SYSCTL_set_cpu_policy (unpatched hypervisor)\n"
+"\n"
+"See xenlevel(8) and xenlevel.conf(5).\n";
+
+struct globals {
+    const char *config;
+    const char *host_report;
+    struct xl_config cfg;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof(msg), fmt, arg);
+    log_warnx("%s (see xenlevel --help)", msg);
+    return XL_EXIT_USAGE;
+}
+
+static int input_error(const struct xl_err *err)
+{
+    char buf[1024];
+
+    log_warnx("%s", xl_err_str(err, buf, sizeof(buf)));
+    return XL_EXIT_INPUT;
+}
+
+/* Load this host: from Xen, or from --host-report. */
+static int load_host(struct globals *g, const char *name, struct xl_host *h,
+                     struct xl_xen **xp)
+{
+    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
+    struct xl_err err = { .line = 0 };
+    char buf[1024];
+    int rc;
+
+    if ( g->host_report )
+    {
+        struct xl_host_report r;
+
+        if ( xl_report_load(g->host_report, &po, &r, &err) )
+            return input_error(&err);
+        xl_host_from_report(&r, h);
+        return XL_EXIT_OK;
+    }
+    rc = xl_xen_open(xp);
+    if ( rc )
+    {
+        log_warnx("cannot open Xen (%s): run in dom0 with xen-privcmd "
+                  "loaded and /proc/xen mounted", strerror(-rc));
+        return XL_EXIT_XEN;
+    }
+    if ( xl_host_from_xen(*xp, name, h, &err) )
+    {
+        log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
+        return XL_EXIT_XEN;
+    }
+    return XL_EXIT_OK;
+}
+
+static int write_output(const char *path, char *data, size_t len)
+{
+    struct xl_err err = { .line = 0 };
+    char buf[1024];
+
+    if ( !path || !strcmp(path, "-") )
+    {
+        fwrite(data, 1, len, stdout);
+        return fflush(stdout) ? XL_EXIT_ERROR : XL_EXIT_OK;
+    }
+    if ( xl_write_atomic(path, data, len, 0644, &err) )
+    {
+        log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
+        return XL_EXIT_ERROR;
+    }
+    return XL_EXIT_OK;
+}
+
+static int cmd_report(struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "name", required_argument, NULL, 'n' },
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *name = NULL, *output = NULL;
+    struct xl_xen *x = NULL;
+    struct xl_host *h;
+    char *data = NULL;
+    size_t len = 0;
+    FILE *f;
+    int c, rc;
+
+    while ( (c = getopt_long(argc, argv, "n:o:", opts, NULL)) != -1 )
+        switch ( c )
+        {
+        case 'n': name = optarg; break;
+        case 'o': output = optarg; break;
+        default: return XL_EXIT_USAGE;
+        }
+    if ( optind != argc )
+        return usage_error("report: unexpected argument '%s'", argv[optind]);
+    if ( name && (!*name || strlen(name) >= XL_NAME_MAX ||
+                  strpbrk(name, " \t\n;#[]=")) )
+        return usage_error("report: bad --name '%s'", name);
+    h = calloc(1, sizeof(*h));
+    if ( !h )
+        return XL_EXIT_ERROR;
+    rc = load_host(g, name, h, &x);
+    if ( rc )
+        goto out;
+    if ( name )
+        snprintf(h->rep.name, sizeof(h->rep.name), "%s", name);
+    f = open_memstream(&data, &len);
+    if ( !f )
+    {
+        rc = XL_EXIT_ERROR;
+        goto out;
+    }
+    xl_report_write(f, &h->rep);
+    fclose(f);
+    rc = write_output(output, data, len);
+ out:
+    free(data);
+    free(h);
+    if ( x )
+        xl_xen_close(x);
+    return rc;
+}
+
+static int cmd_compute(struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "name", required_argument, NULL, 'n' },
+        { "generation", required_argument, NULL, 'g' },
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
+    const char *name = "pool", *output = NULL;
+    unsigned long long gen = 1;
+    struct xl_host_report *hosts = NULL;
+    struct xl_err err = { .line = 0 };
+    struct xl_level l;
+    char *data = NULL, *end;
+    size_t len = 0;
+    int c, i, n, rc;
+    FILE *f;
+
+    while ( (c = getopt_long(argc, argv, "n:g:o:", opts, NULL)) != -1 )
+        switch ( c )
+        {
+        case 'n': name = optarg; break;
+        case 'o': output = optarg; break;
+        case 'g':
+            errno = 0;
+            gen = strtoull(optarg, &end, 10);
+            if ( errno || *end || !*optarg || optarg[0] == '-' )
+                return usage_error("compute: --generation '%s' is not a "
+                                   "non-negative integer", optarg);
+            break;
+        default: return XL_EXIT_USAGE;
+        }
+    if ( !*name || strlen(name) >= XL_NAME_MAX ||
+         strpbrk(name, " \t\n;#[]=") )
+        return usage_error("compute: bad --name '%s'", name);
+    n = argc - optind;
+    if ( n <= 0 )
+        return usage_error("compute: %s", "no host reports given");
+    hosts = calloc((size_t)n, sizeof(*hosts));
+    if ( !hosts )
+        return XL_EXIT_ERROR;
+    for ( i = 0; i < n; i++ )
+        if ( xl_report_load(argv[optind + i], &po, &hosts[i], &err) )
+        {
+            rc = input_error(&err);
+            goto out;
+        }
+    if ( xl_compute(hosts, (unsigned int)n, &g->cfg.mask, &l, &err) )
+    {
+        rc = input_error(&err);
+        goto out;
+    }
+    snprintf(l.name, sizeof(l.name), "%s", name);
+    l.generation = gen;
+    f = open_memstream(&data, &len);
+    if ( !f )
+    {
+        rc = XL_EXIT_ERROR;
+        goto out;
+    }
+    xl_level_write(f, &l);
+    fprintf(f, "\n; computed from %d host report%s:", n, n == 1 ? "" : "s");
+    for ( i = 0; i < n; i++ )
+        fprintf(f, " %s", hosts[i].name);
+    if ( g->cfg.mask_text[0] )
+        fprintf(f, "\n; site mask: %s", g->cfg.mask_text);
+    fprintf(f, "\n");
+    fclose(f);
+    rc = write_output(output, data, len);
+ out:
+    free(data);
+    free(hosts);
+    return rc;
+}
+
+/* Find the level: explicit path, else the site config's sources. */
+static int load_level(struct globals *g, const char *path, struct xl_level *l,
+                      char *used, size_t usedlen)
+{
+    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
+    struct xl_err err = { .line = 0 };
+    unsigned int i, j;
+
+    if ( path )
+    {
+        snprintf(used, usedlen, "%s", path);
+        return xl_level_load(path, &po, l, &err) ? input_error(&err) : 0;
+    }
+    for ( i = 0; i < g->cfg.nr_order; i++ )
+    {
+        if ( g->cfg.order[i] == XL_SOURCE_XENSTORE )
+        {
+            log_warnx("%s: source 'xenstore' is not supported by this "
+                      "build of xenlevel", g->cfg.path[0] ? g->cfg.path :
+                      "built-in config");
+            return XL_EXIT_INPUT;
+        }
+        for ( j = 0; j < g->cfg.nr_files; j++ )
+        {
+            if ( access(g->cfg.files[j], F_OK) != 0 )
+                continue;
+            snprintf(used, usedlen, "%s", g->cfg.files[j]);
+            return xl_level_load(g->cfg.files[j], &po, l, &err) ?
+                   input_error(&err) : 0;
+        }
+    }
+    log_warnx("no level: none of the site config's level files exists "
+              "(%s%s)", g->cfg.files[0], g->cfg.nr_files > 1 ? ", ..." : "");
+    return XL_EXIT_INPUT;
+}
+
+static int cmd_check(struct globals *g, int argc, char **argv)
+{
+    struct xl_xen *x = NULL;
+    struct xl_host *h = NULL;
+    struct xl_check res;
+    struct xl_level l;
+    enum xl_verdict v;
+    char used[4096], reason[1024];
+    int rc;
+
+    if ( argc - optind != 1 )
+        return usage_error("check: %s", "expects exactly one LEVEL file");
+    rc = load_level(g, argv[optind], &l, used, sizeof(used));
+    if ( rc )
+        return rc;
+    h = calloc(1, sizeof(*h));
+    if ( !h )
+        return XL_EXIT_ERROR;
+    rc = load_host(g, NULL, h, &x);
+    if ( rc )
+        goto out;
+    xl_check(&h->rep, &l, &res);
+    xl_check_print(stdout, &h->rep, &l, &res);
+    v = xl_check_verdict(&res, g->cfg.missing_allow, g->cfg.pv_enforce_allow);
+    xl_check_reason(&res, v, reason, sizeof(reason));
+    switch ( v )
+    {
+    case XL_VERDICT_OK:
+        printf("verdict: ok: this host can honour and enforce level %s\n",
+               l.name);
+        rc = XL_EXIT_OK;
+        break;
+    case XL_VERDICT_VENDOR:
+        printf("verdict: vendor mismatch\n");
+        log_warnx("%s: level is for %s, this host is %s", used, l.vendor,
+                  h->rep.vendor);
+        rc = XL_EXIT_VENDOR;
+        break;
+    case XL_VERDICT_HONOUR:
+        printf("verdict: %s\n", reason);
+        rc = XL_EXIT_HONOUR;
+        break;
+    case XL_VERDICT_ENFORCE:
+        printf("verdict: %s\n", reason);
+        rc = XL_EXIT_ENFORCE;
+        break;
+    }
+ out:
+    free(h);
+    if ( x )
+        xl_xen_close(x);
+    return rc;
+}
+
+static void write_status(const struct xl_config *cfg, const char *state,
+                         const struct xl_level *l, const char *source,
+                         const char *reason)
+{
+    struct xl_err err = { .line = 0 };
+    char buf[4096], ebuf[1024];
+    int n;
+
+    n = snprintf(buf, sizeof(buf),
+                 "state=%s\nlevel=%s\ngeneration=%" PRIu64 "\nsource=%s\n"
+                 "reason=%s\n", state, l ? l->name : "",
+                 l ? l->generation : 0, source ? source : "",
+                 reason ? reason : "");
+    if ( n < 0 || (size_t)n >= sizeof(buf) )
+        n = (int)strlen(buf);
+    if ( xl_write_atomic(cfg->status, buf, (size_t)n, 0644, &err) )
+        log_warnx("status record: %s", xl_err_str(&err, ebuf, sizeof(ebuf)));
+}
+
+static int cmd_apply(struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "dry-run", no_argument, NULL, 'n' },
+        { "boot", no_argument, NULL, 'b' },
+        { "level", required_argument, NULL, 'l' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *path = NULL;
+    bool dry = false, boot = false;
+    struct xl_apply_result *res = NULL;
+    struct xl_apply_ops ops;
+    struct xl_xen *x = NULL;
+    struct xl_host *h = NULL;
+    struct xl_level l;
+    char used[4096];
+    int c, rc;
+
+    while ( (c = getopt_long(argc, argv, "nbl:", opts, NULL)) != -1 )
+        switch ( c )
+        {
+        case 'n': dry = true; break;
+        case 'b': boot = true; break;
+        case 'l': path = optarg; break;
+        default: return XL_EXIT_USAGE;
+        }
+    if ( argc - optind > 1 || (path && argc - optind == 1) )
+        return usage_error("apply: %s", "expects at most one LEVEL");
+    if ( argc - optind == 1 )
+        path = argv[optind];
+    if ( g->host_report && !dry )
+        return usage_error("apply: %s", "--host-report needs --dry-run");
+
+    rc = load_level(g, path, &l, used, sizeof(used));
+    if ( rc )
+    {
+        if ( boot )
+            write_status(&g->cfg, "unlevelled", NULL, path,
+                         "no valid level (see the log)");
+        return rc;
+    }
+    h = calloc(1, sizeof(*h));
+    res = calloc(1, sizeof(*res));
+    if ( !h || !res )
+    {
+        rc = XL_EXIT_ERROR;
+        goto out;
+    }
+    rc = load_host(g, NULL, h, &x);
+    if ( rc )
+    {
+        if ( boot )
+            write_status(&g->cfg, "unlevelled", &l, used,
+                         "cannot read this host from Xen");
+        goto out;
+    }
+    if ( !dry )
+        xl_host_apply_ops(x, &ops);
+    rc = xl_apply(&g->cfg, &l, h, dry ? NULL : &ops, stdout, res);
+    if ( rc )
+    {
+        log_warnx("level %s generation %" PRIu64 " (%s) not applied: %s",
+                  l.name, l.generation, used, res->reason);
+        if ( boot )
+            write_status(&g->cfg, "unlevelled", &l, used, res->reason);
+        goto out;
+    }
+    if ( !dry )
+    {
+        log_info("levelled: level %s generation %" PRIu64 " (%s) installed "
+                 "as Xen's PV%s default policy", l.name, l.generation, used,
+                 res->hvm ? " and HVM" : "");
+        if ( boot )
+            write_status(&g->cfg, "levelled", &l, used, "");
+    }
+ out:
+    free(h);
+    free(res);
+    if ( x )
+        xl_xen_close(x);
+    return rc;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for ( ; *s; s++ )
+    {
+        if ( *s == '"' || *s == '\\' )
+            fprintf(f, "\\%c", *s);
+        else if ( (unsigned char)*s < 0x20 )
+            fprintf(f, "\\u%04x", *s);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int cmd_status(struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' },
+        { NULL, 0, NULL, 0 },
+    };
+    static const char *const kinds[2] = { "pv", "hvm" };
+    struct xl_xen *x = NULL;
+    struct xl_host *h = NULL;
+    struct xl_level l;
+    bool json = false, have_level;
+    char used[4096] = "", fsbuf[XL_FS_STRLEN];
+    int c, rc, k;
+
+    while ( (c = getopt_long(argc, argv, "j", opts, NULL)) != -1 )
+        switch ( c )
+        {
+        case 'j': json = true; break;
+        default: return XL_EXIT_USAGE;
+        }
+    if ( optind != argc )
+        return usage_error("status: unexpected argument '%s'", argv[optind]);
+    h = calloc(1, sizeof(*h));
+    if ( !h )
+        return XL_EXIT_ERROR;
+    rc = load_host(g, NULL, h, &x);
+    if ( rc )
+        goto out;
+    have_level = load_level(g, NULL, &l, used, sizeof(used)) == 0;
+
+    if ( json )
+    {
+        printf("{\"host\":");
+        json_str(stdout, h->rep.name);
+        printf(",\"vendor\":");
+        json_str(stdout, h->rep.vendor);
+        printf(",\"xen_version\":");
+        json_str(stdout, h->rep.xen_version);
+        if ( have_level )
+        {
+            printf(",\"level\":{\"name\":");
+            json_str(stdout, l.name);
+            printf(",\"generation\":%" PRIu64 ",\"source\":", l.generation);
+            json_str(stdout, used);
+            printf("}");
+        }
+        else
+            printf(",\"level\":null");
+    }
+    else
+    {
+        printf("host: %s (%s), Xen %s\n", h->rep.name, h->rep.vendor,
+               h->rep.xen_version);
+        if ( have_level )
+            printf("active level: %s generation %" PRIu64 " (%s)\n", l.name,
+                   l.generation, used);
+        else
+            printf("active level: none\n");
+    }
+    for ( k = 0; k < 2; k++ )
+    {
+        const struct xl_fs *cur = k ? &h->rep.hvm_def : &h->rep.pv_def;
+        const struct xl_fs *want = k ? &l.hvm : &l.pv;
+        bool avail = k ? h->rep.has_hvm : true;
+        bool inlevel = have_level && (!k || l.has_hvm);
+        struct xl_fs extra, lack;
+        const char *state;
+
+        xl_fs_minus(&extra, cur, want);
+        xl_fs_minus(&lack, want, cur);
+        if ( !avail )
+            state = "unavailable";
+        else if ( !inlevel )
+            state = "no-level";
+        else if ( xl_fs_equal(cur, want) )
+            state = "levelled";
+        else
+            state = "differs";
+        xl_fs_format(cur, fsbuf);
+        if ( json )
+        {
+            printf(",\"%s_default\":{\"state\":\"%s\",\"featureset\":\"%s\"",
+                   kinds[k], state, avail ? fsbuf : "");
+            if ( avail && inlevel )
+            {
+                printf(",\"above_level\":\"");
+                xl_fs_print_names(stdout, &extra);
+                printf("\",\"below_level\":\"");
+                xl_fs_print_names(stdout, &lack);
+                printf("\"");
+            }
+            printf("}");
+        }
+        else
+        {
+            printf("%s_default: %s\n", kinds[k], state);
+            if ( !avail )
+                continue;
+            printf("  featureset: %s\n", fsbuf);
+            if ( inlevel && !xl_fs_empty(&extra) )
+            {
+                printf("  above the level: ");
+                xl_fs_print_names(stdout, &extra);
+                printf("\n");
+            }
+            if ( inlevel && !xl_fs_empty(&lack) )
+            {
+                printf("  below the level: ");
+                xl_fs_print_names(stdout, &lack);
+                printf("\n");
+            }
+        }
+    }
+    if ( json )
+        printf("}\n");
+ out:
+    free(h);
+    if ( x )
+        xl_xen_close(x);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "host-report", required_argument, NULL, 'H' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct globals g = { 0 };
+    struct xl_err err = { .line = 0 };
+    enum xl_log_level lvl = XL_LOG_INFO;
+    bool lvl_set = false;
+    const char *cmd;
+    char **cargv;
+    int c, cargc;
+
+    log_init(XL_LOG_INFO, -1);
+    while ( (c = getopt_long(argc, argv, "+c:H:vqhV", opts, NULL)) != -1 )
+        switch ( c )
+        {
+        case 'c': g.config = optarg; break;
+        case 'H': g.host_report = optarg; break;
+        case 'v': lvl = XL_LOG_DEBUG; lvl_set = true; break;
+        case 'q': lvl = XL_LOG_ERR; lvl_set = true; break;
+        case 'h': fputs(usage_text, stdout); return XL_EXIT_OK;
+        case 'V': printf("xenlevel %s\n", XENLEVEL_VERSION); return 0;
+        default: return XL_EXIT_USAGE;
+        }
+    if ( optind >= argc )
+    {
+        fputs(usage_text, stderr);
+        return XL_EXIT_USAGE;
+    }
+    cmd = argv[optind];
+    if ( !strcmp(cmd, "help") )
+    {
+        fputs(usage_text, stdout);
+        return XL_EXIT_OK;
+    }
+    if ( xl_config_load(g.config, &g.cfg, &err) )
+        return input_error(&err);
+    log_init(lvl_set ? lvl : g.cfg.log_level, g.cfg.kmsg);
+
+    /* Sub-command options: getopt again over argv[optind..]. */
+    cargc = argc - optind;
+    cargv = argv + optind;
+    optind = 1;
+    for ( c = 1; c < cargc; c++ )
+        if ( !strcmp(cargv[c], "--help") || !strcmp(cargv[c], "-h") )
+        {
+            fputs(usage_text, stdout);
+            return XL_EXIT_OK;
+        }
+    if ( !strcmp(cmd, "report") )
+        return cmd_report(&g, cargc, cargv);
+    if ( !strcmp(cmd, "compute") )
+        return cmd_compute(&g, cargc, cargv);
+    if ( !strcmp(cmd, "check") )
+        return cmd_check(&g, cargc, cargv);
+    if ( !strcmp(cmd, "apply") )
+        return cmd_apply(&g, cargc, cargv);
+    if ( !strcmp(cmd, "status") )
+        return cmd_status(&g, cargc, cargv);
+    return usage_error("unknown command '%s'", cmd);
+}
