@@ -25,6 +25,7 @@ struct ctx {
     struct xl_ini *ini;
     struct xl_err *err;
     int rc;                     /* first error, 0 if none */
+    bool at_line_start;
 };
 
 int xl_read_file(const char *path, char **buf, size_t *len,
@@ -131,57 +132,74 @@ static const struct xl_ini_schema *find_section(const struct ctx *c,
     return NULL;
 }
 
-/* inih reader: one line per call, with our own line count and checks. */
+/*
+ * inih reader, fgets-like: inih asks for the rest of a long line in further
+ * calls (ini_allow_realloc).  We keep our own line count and check section
+ * headers on whole lines, so that empty unknown sections are caught too.
+ */
 static char *reader(char *str, int num, void *stream)
 {
     struct ctx *c = stream;
-    const char *nl, *s;
-    size_t len;
+    const char *nl, *s, *line = c->p;
+    size_t len, full;
 
-    if ( c->rc || !*c->p )
+    if ( c->rc || !*c->p || num < 2 )
         return NULL;
     nl = strchr(c->p, '\n');
-    len = nl ? (size_t)(nl - c->p) + 1 : strlen(c->p);
-    c->line++;
-    if ( len + 1 > (size_t)num )
+    full = nl ? (size_t)(nl - c->p) + 1 : strlen(c->p);
+
+    if ( c->at_line_start )
     {
-        fail(c, c->line, NULL, -EINVAL, "line longer than %d characters",
-             num - 2);
-        return NULL;
+        c->line++;
+        c->at_line_start = false;
+        if ( full + 3 > XL_INI_MAX_LINE )
+        {
+            fail(c, c->line, NULL, -EINVAL, "line longer than %d characters",
+                 XL_INI_MAX_LINE - 3);
+            return NULL;
+        }
+        for ( s = line; s < line + full && isspace((unsigned char)*s); s++ )
+            ;
+        if ( s < line + full && *s == '[' )
+        {
+            const char *end = memchr(s, ']', full - (size_t)(s - line));
+            char name[64];
+            size_t n;
+
+            if ( !end )
+            {
+                fail(c, c->line, NULL, -EINVAL, "syntax error: no ']'");
+                return NULL;
+            }
+            n = (size_t)(end - s - 1);
+            if ( n >= sizeof(name) )
+                n = sizeof(name) - 1;
+            memcpy(name, s + 1, n);
+            name[n] = '\0';
+            if ( !find_section(c, name) )
+            {
+                fail(c, c->line, name, -EINVAL, "unknown section [%s]", name);
+                return NULL;
+            }
+            if ( c->ini->nr_sections_seen <
+                 sizeof(c->ini->sections_seen) /
+                 sizeof(c->ini->sections_seen[0]) )
+            {
+                c->ini->sections_line[c->ini->nr_sections_seen] = c->line;
+                snprintf(c->ini->sections_seen[c->ini->nr_sections_seen++],
+                         sizeof(c->ini->sections_seen[0]), "%s", name);
+            }
+        }
     }
+
+    len = full;
+    if ( len > (size_t)num - 1 )
+        len = (size_t)num - 1;
     memcpy(str, c->p, len);
     str[len] = '\0';
     c->p += len;
-
-    /* Check section headers here, so that empty sections are seen too. */
-    for ( s = str; isspace((unsigned char)*s); s++ )
-        ;
-    if ( *s == '[' )
-    {
-        const char *end = strchr(s, ']');
-        char name[64];
-        size_t n;
-
-        if ( !end )
-        {
-            fail(c, c->line, NULL, -EINVAL, "syntax error: no ']'");
-            return NULL;
-        }
-        n = (size_t)(end - s - 1);
-        if ( n >= sizeof(name) )
-            n = sizeof(name) - 1;
-        memcpy(name, s + 1, n);
-        name[n] = '\0';
-        if ( !find_section(c, name) )
-        {
-            fail(c, c->line, name, -EINVAL, "unknown section [%s]", name);
-            return NULL;
-        }
-        if ( c->ini->nr_sections_seen <
-             sizeof(c->ini->sections_seen) / sizeof(c->ini->sections_seen[0]) )
-            snprintf(c->ini->sections_seen[c->ini->nr_sections_seen++],
-                     sizeof(c->ini->sections_seen[0]), "%s", name);
-    }
+    if ( len == full )
+        c->at_line_start = true;
     return str;
 }
 
@@ -247,7 +265,7 @@ int xl_ini_parse(const char *name, const char *text,
 {
     struct ctx c = {
         .p = text, .schema = schema, .nr_schema = nr_schema,
-        .ini = ini, .err = err,
+        .ini = ini, .err = err, .at_line_start = true,
     };
     unsigned int i;
     int r;
@@ -256,7 +274,8 @@ int xl_ini_parse(const char *name, const char *text,
     snprintf(ini->name, sizeof(ini->name), "%s", name);
 
     ini_use_stack = false;
-    ini_allow_realloc = false;
+    ini_allow_realloc = true;
+    ini_initial_alloc = 256;
     ini_max_line = XL_INI_MAX_LINE;
     ini_allow_multiline = false;
     ini_allow_no_value = false;
@@ -267,7 +286,8 @@ int xl_ini_parse(const char *name, const char *text,
         goto out;
     if ( r > 0 )
     {
-        fail(&c, (unsigned int)r, NULL, -EINVAL, "syntax error");
+        fail(&c, (unsigned int)r, NULL, -EINVAL,
+             "syntax error: expected 'key = value' or '[section]'");
         goto out;
     }
     if ( r < 0 )
@@ -284,7 +304,8 @@ int xl_ini_parse(const char *name, const char *text,
             continue;
         snprintf(key, sizeof(key), "%s.%s", schema[i].section,
                  schema[i].key);
-        fail(&c, c.line, key, -EINVAL, "missing required key '%s' in [%s]",
+        fail(&c, xl_ini_section_line(ini, schema[i].section) ?: c.line, key,
+             -EINVAL, "missing required key '%s' in [%s]",
              schema[i].key, schema[i].section);
         break;
     }
@@ -332,6 +353,17 @@ const struct xl_ini_entry *xl_ini_get(const struct xl_ini *ini,
              strcmp(ini->entries[i].key, key) == 0 )
             return &ini->entries[i];
     return NULL;
+}
+
+unsigned int xl_ini_section_line(const struct xl_ini *ini,
+                                 const char *section)
+{
+    unsigned int i;
+
+    for ( i = 0; i < ini->nr_sections_seen; i++ )
+        if ( strcmp(ini->sections_seen[i], section) == 0 )
+            return ini->sections_line[i];
+    return 0;
 }
 
 bool xl_ini_has_section(const struct xl_ini *ini, const char *section)

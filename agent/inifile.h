@@ -35,6 +35,7 @@ struct xl_ini {
     unsigned int nr;
     unsigned int nr_sections_seen;
     char sections_seen[8][64];
+    unsigned int sections_line[8];
 };
 
 /*
@@ -54,6 +55,9 @@ void xl_ini_free(struct xl_ini *ini);
 
 const struct xl_ini_entry *xl_ini_get(const struct xl_ini *ini,
                                       const char *section, const char *key);
+/* Line of the section's header, 0 if the section is absent. */
+unsigned int xl_ini_section_line(const struct xl_ini *ini,
+                                 const char *section);
 bool xl_ini_has_section(const struct xl_ini *ini, const char *section);
 
 /* Error helper: fill err with the entry's location. Returns -EINVAL. */

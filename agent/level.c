@@ -314,7 +314,8 @@ int xl_level_parse(const char *name, const char *text,
 
         if ( !e )
         {
-            xl_err_set(err, name, 0, "hvm.featureset",
+            xl_err_set(err, name, xl_ini_section_line(&ini, "hvm"),
+                       "hvm.featureset",
                        "[hvm] section without a featureset key");
             rc = -EINVAL;
             goto out;
