@@ -5,6 +5,9 @@ PATH="$PATH:/usr/lib/xenleveltest/bin"
 export PATH
 # Keep kernel chatter (below errors) off the console while the cmds print.
 busybox dmesg -n 4 2> /dev/null
+# The tools need these even when the xenlevel hook did not run (rd.xenlevel=0).
+for m in xen-privcmd xen-evtchn xenfs xen-gntdev; do modprobe -q "$m" 2> /dev/null; done
+grep -q '^[^ ]* /proc/xen xenfs ' /proc/mounts || mount -t xenfs xenfs /proc/xen
 if [ -f /run/xenlevel/status ]; then
     while IFS= read -r l; do echo "XENLEVEL-TEST STATUS $l"; done < /run/xenlevel/status
 else
