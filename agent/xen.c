@@ -1,0 +1,417 @@
+/*
+ * xen.c - the Xen edge: the only file of the agent that talks to Xen.
+ *
+ * Choices made here:
+ *
+ *  - Reading policies.  Debian's 4.17 libxenguest does not export
+ *    xc_get_system_cpu_policy() / xc_get_domain_cpu_policy(); its public
+ *    equivalents are xc_cpu_policy_get_system() / xc_cpu_policy_get_domain()
+ *    followed by xc_cpu_policy_serialise(), which produces the same
+ *    serialised leaves and MSRs as XEN_SYSCTL/DOMCTL_get_cpu_policy (it
+ *    runs the same x86_cpuid_copy_to_buffer() code on the policy Xen
+ *    returned).  struct xl_leaf / xl_msr have the layout of xen_cpuid_leaf_t
+ *    / xen_msr_entry_t (asserted below), so they are serialised in place.
+ *
+ *  - Writing the defaults.  XEN_SYSCTL_set_cpu_policy exists only in
+ *    xenlevel's patched hypervisor (xen-patches/0002-*.patch); the
+ *    installed headers do not have it.  It is issued here directly through
+ *    libxencall, with the structure defined locally, so the agent runs on
+ *    Debian's stock libraries and only the hypervisor is replaced.  The
+ *    patch does not change XEN_SYSCTL_INTERFACE_VERSION (0x15), which is
+ *    stamped into the request as libxenctrl does.  Xen answers -ENOSYS
+ *    for an unknown sysctl (-EOPNOTSUPP from some paths): both become
+ *    -EOPNOTSUPP.
+ *
+ *  - struct xl_xen_err.index is the XL_POL_* index of the refused entry
+ *    (~0 when the request as a whole was refused).  err is filled on every
+ *    error the hypervisor answered with, not only -EINVAL (e.g. -ERANGE for
+ *    a leaf Xen does not know), and set to ~0 everywhere otherwise.
+ *
+ *  - xl_xen_list_domains() skips dom0 and dying domains.  When there are
+ *    more domains than *nr can hold, the first *nr are returned, *nr is set
+ *    to the total and the result is -ENOBUFS.
+ *
+ * Xen coding style; functions return 0 or -errno.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenctrl.h>
+#include <xenguest.h>
+#include <xencall.h>
+
+#include "xen.h"
+
+/*
+ * XEN_SYSCTL_set_cpu_policy, as added to xen/include/public/sysctl.h by
+ * xen-patches/0002-x86-sysctl-introduce-XEN_SYSCTL_set_cpu_policy.patch.
+ * Keep in sync with that patch.
+ */
+#ifndef XEN_SYSCTL_set_cpu_policy
+#define XEN_SYSCTL_set_cpu_policy 30
+struct xen_sysctl_set_cpu_policy {
+    uint32_t nr_policies;   /* IN: 1 or 2 */
+    uint32_t flags;         /* IN: must be 0 */
+    uint32_t err_policy;    /* OUT: position in policy[] that failed, or ~0 */
+    uint32_t err_leaf;      /* OUT: as XEN_DOMCTL_set_cpu_policy, ~0 if n/a */
+    uint32_t err_subleaf;   /* OUT */
+    uint32_t err_msr;       /* OUT */
+    struct xen_sysctl_cpu_policy policy[2]; /* IN: as get_cpu_policy */
+};
+#endif
+
+_Static_assert(sizeof(struct xen_sysctl_set_cpu_policy) == 88,
+               "XEN_SYSCTL_set_cpu_policy layout");
+_Static_assert(offsetof(struct xen_sysctl_set_cpu_policy, policy) == 24,
+               "XEN_SYSCTL_set_cpu_policy layout");
+_Static_assert(sizeof(struct xen_sysctl_set_cpu_policy) <=
+               sizeof(((struct xen_sysctl *)NULL)->u),
+               "XEN_SYSCTL_set_cpu_policy must fit the sysctl union");
+
+/* struct xl_leaf / xl_msr are xen_cpuid_leaf_t / xen_msr_entry_t. */
+#define SAME_FIELD(a, fa, b, fb)                                           \
+    _Static_assert(offsetof(a, fa) == offsetof(b, fb) &&                   \
+                   sizeof(((a *)NULL)->fa) == sizeof(((b *)NULL)->fb),     \
+                   #a "." #fa " != " #b "." #fb)
+_Static_assert(sizeof(struct xl_leaf) == sizeof(xen_cpuid_leaf_t),
+               "xl_leaf size");
+SAME_FIELD(struct xl_leaf, leaf, xen_cpuid_leaf_t, leaf);
+SAME_FIELD(struct xl_leaf, subleaf, xen_cpuid_leaf_t, subleaf);
+SAME_FIELD(struct xl_leaf, a, xen_cpuid_leaf_t, a);
+SAME_FIELD(struct xl_leaf, b, xen_cpuid_leaf_t, b);
+SAME_FIELD(struct xl_leaf, c, xen_cpuid_leaf_t, c);
+SAME_FIELD(struct xl_leaf, d, xen_cpuid_leaf_t, d);
+_Static_assert(sizeof(struct xl_msr) == sizeof(xen_msr_entry_t),
+               "xl_msr size");
+SAME_FIELD(struct xl_msr, idx, xen_msr_entry_t, idx);
+SAME_FIELD(struct xl_msr, flags, xen_msr_entry_t, flags);
+SAME_FIELD(struct xl_msr, val, xen_msr_entry_t, val);
+#undef SAME_FIELD
+
+_Static_assert(XL_NO_SUBLEAF == XEN_CPUID_NO_SUBLEAF, "XL_NO_SUBLEAF");
+
+_Static_assert(XL_POL_RAW == XEN_SYSCTL_cpu_policy_raw &&
+               XL_POL_HOST == XEN_SYSCTL_cpu_policy_host &&
+               XL_POL_PV_MAX == XEN_SYSCTL_cpu_policy_pv_max &&
+               XL_POL_HVM_MAX == XEN_SYSCTL_cpu_policy_hvm_max &&
+               XL_POL_PV_DEF == XEN_SYSCTL_cpu_policy_pv_default &&
+               XL_POL_HVM_DEF == XEN_SYSCTL_cpu_policy_hvm_default,
+               "XL_POL_* are XEN_SYSCTL_cpu_policy_*");
+
+_Static_assert(XL_CAP_FAULTING == XEN_SYSCTL_CPU_LEVELCAP_faulting &&
+               XL_CAP_ECX == XEN_SYSCTL_CPU_LEVELCAP_ecx &&
+               XL_CAP_EDX == XEN_SYSCTL_CPU_LEVELCAP_edx &&
+               XL_CAP_EXTD_ECX == XEN_SYSCTL_CPU_LEVELCAP_extd_ecx &&
+               XL_CAP_EXTD_EDX == XEN_SYSCTL_CPU_LEVELCAP_extd_edx &&
+               XL_CAP_XSAVE_EAX == XEN_SYSCTL_CPU_LEVELCAP_xsave_eax &&
+               XL_CAP_THERMAL_ECX == XEN_SYSCTL_CPU_LEVELCAP_thermal_ecx &&
+               XL_CAP_L7S0_EAX == XEN_SYSCTL_CPU_LEVELCAP_l7s0_eax &&
+               XL_CAP_L7S0_EBX == XEN_SYSCTL_CPU_LEVELCAP_l7s0_ebx,
+               "XL_CAP_* are XEN_SYSCTL_CPU_LEVELCAP_*");
+
+struct xl_xen {
+    xc_interface *xch;
+    xencall_handle *xcall;
+};
+
+/* errno after a failed library call, never 0. */
+static int neg_errno(void)
+{
+    return errno ? -errno : -EIO;
+}
+
+int xl_xen_open(struct xl_xen **xp)
+{
+    struct xl_xen *x;
+    int rc;
+
+    *xp = NULL;
+
+    x = calloc(1, sizeof(*x));
+    if ( !x )
+        return -ENOMEM;
+
+    errno = 0;
+    x->xch = xc_interface_open(NULL, NULL, 0);
+    if ( !x->xch )
+    {
+        rc = errno ? -errno : -ENOENT;
+        goto out;
+    }
+
+    errno = 0;
+    x->xcall = xencall_open(NULL, 0);
+    if ( !x->xcall )
+    {
+        rc = errno ? -errno : -ENOENT;
+        goto out;
+    }
+
+    *xp = x;
+    x = NULL;
+    rc = 0;
+
+ out:
+    xl_xen_close(x);
+    return rc;
+}
+
+void xl_xen_close(struct xl_xen *x)
+{
+    if ( !x )
+        return;
+
+    if ( x->xcall )
+        xencall_close(x->xcall);
+    if ( x->xch )
+        xc_interface_close(x->xch);
+    free(x);
+}
+
+int xl_xen_version(struct xl_xen *x, char *buf, size_t len)
+{
+    xen_extraversion_t extra;
+    int ver, n;
+
+    errno = 0;
+    ver = xc_version(x->xch, XENVER_version, NULL);
+    if ( ver < 0 )
+        return neg_errno();
+
+    memset(extra, 0, sizeof(extra));
+    errno = 0;
+    if ( xc_version(x->xch, XENVER_extraversion, &extra) < 0 )
+        return neg_errno();
+    extra[sizeof(extra) - 1] = '\0';
+
+    n = snprintf(buf, len, "%d.%d%s", ver >> 16, ver & 0xffff, extra);
+    if ( n < 0 || (size_t)n >= len )
+        return -ENOBUFS;
+
+    return 0;
+}
+
+int xl_xen_levelling_caps(struct xl_xen *x, uint32_t *caps)
+{
+    errno = 0;
+    if ( xc_get_cpu_levelling_caps(x->xch, caps) )
+        return neg_errno();
+
+    return 0;
+}
+
+/* Serialise a libxenguest policy object into *out. */
+static int serialise(struct xl_xen *x, const xc_cpu_policy_t *pol,
+                     struct xl_policy *out)
+{
+    uint32_t nr_leaves = XL_MAX_LEAVES, nr_msrs = XL_MAX_MSRS;
+
+    errno = 0;
+    if ( xc_cpu_policy_serialise(x->xch, pol,
+                                 (xen_cpuid_leaf_t *)out->leaves, &nr_leaves,
+                                 (xen_msr_entry_t *)out->msrs, &nr_msrs) )
+        return neg_errno();
+
+    out->nr_leaves = nr_leaves;
+    out->nr_msrs = nr_msrs;
+
+    return 0;
+}
+
+int xl_xen_get_policy(struct xl_xen *x, unsigned int index,
+                      struct xl_policy *out)
+{
+    xc_cpu_policy_t *pol;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+
+    if ( index >= XL_POL_NR )
+        return -EINVAL;
+
+    pol = xc_cpu_policy_init();
+    if ( !pol )
+        return -ENOMEM;
+
+    errno = 0;
+    if ( xc_cpu_policy_get_system(x->xch, index, pol) )
+    {
+        rc = neg_errno();
+        goto out;
+    }
+
+    rc = serialise(x, pol, out);
+
+ out:
+    xc_cpu_policy_destroy(pol);
+    return rc;
+}
+
+int xl_xen_domain_policy(struct xl_xen *x, uint32_t domid,
+                         struct xl_policy *out)
+{
+    xc_cpu_policy_t *pol;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+
+    pol = xc_cpu_policy_init();
+    if ( !pol )
+        return -ENOMEM;
+
+    errno = 0;
+    if ( xc_cpu_policy_get_domain(x->xch, domid, pol) )
+    {
+        rc = neg_errno();
+        goto out;
+    }
+
+    rc = serialise(x, pol, out);
+
+ out:
+    xc_cpu_policy_destroy(pol);
+    return rc;
+}
+
+int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
+                        const struct xl_policy *hvm, struct xl_xen_err *err)
+{
+    const struct xl_policy *in[2] = { pv, hvm };
+    static const uint32_t index[2] = {
+        XEN_SYSCTL_cpu_policy_pv_default,
+        XEN_SYSCTL_cpu_policy_hvm_default,
+    };
+    uint32_t pos_index[2] = { ~0U, ~0U };
+    struct xen_sysctl *sysctl = NULL;
+    struct xen_sysctl_set_cpu_policy *set;
+    void *leaves[2] = { NULL, NULL }, *msrs[2] = { NULL, NULL };
+    unsigned int i, nr = 0;
+    int rc;
+
+    if ( err )
+        err->index = err->leaf = err->subleaf = err->msr = ~0U;
+
+    for ( i = 0; i < 2; ++i )
+        if ( in[i] && (in[i]->nr_leaves > XL_MAX_LEAVES ||
+                       in[i]->nr_msrs > XL_MAX_MSRS) )
+            return -E2BIG;
+
+    if ( !pv && !hvm )
+        return -EINVAL;
+
+    sysctl = xencall_alloc_buffer(x->xcall, sizeof(*sysctl));
+    if ( !sysctl )
+    {
+        rc = neg_errno();
+        goto out;
+    }
+
+    memset(sysctl, 0, sizeof(*sysctl));
+    sysctl->cmd = XEN_SYSCTL_set_cpu_policy;
+    sysctl->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    set = (struct xen_sysctl_set_cpu_policy *)&sysctl->u;
+    set->err_policy = set->err_leaf = set->err_subleaf = set->err_msr = ~0U;
+
+    for ( i = 0; i < 2; ++i )
+    {
+        struct xen_sysctl_cpu_policy *p = &set->policy[nr];
+        size_t lsz, msz;
+
+        if ( !in[i] )
+            continue;
+
+        /* Hypercall buffers: at least one byte, even for empty arrays. */
+        lsz = in[i]->nr_leaves * sizeof(xen_cpuid_leaf_t);
+        msz = in[i]->nr_msrs * sizeof(xen_msr_entry_t);
+        leaves[nr] = xencall_alloc_buffer(x->xcall, lsz ? lsz : 1);
+        msrs[nr] = xencall_alloc_buffer(x->xcall, msz ? msz : 1);
+        if ( !leaves[nr] || !msrs[nr] )
+        {
+            rc = neg_errno();
+            goto out;
+        }
+        memcpy(leaves[nr], in[i]->leaves, lsz);
+        memcpy(msrs[nr], in[i]->msrs, msz);
+
+        p->index = index[i];
+        p->nr_leaves = in[i]->nr_leaves;
+        p->nr_msrs = in[i]->nr_msrs;
+        set_xen_guest_handle_raw(p->leaves, leaves[nr]);
+        set_xen_guest_handle_raw(p->msrs, msrs[nr]);
+        pos_index[nr] = index[i];
+        ++nr;
+    }
+    set->nr_policies = nr;
+
+    errno = 0;
+    rc = xencall1(x->xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sysctl);
+    if ( rc < 0 )
+    {
+        rc = neg_errno();
+        if ( rc == -ENOSYS )
+            rc = -EOPNOTSUPP;
+    }
+    else
+        rc = 0;
+
+    if ( rc && rc != -EOPNOTSUPP && err )
+    {
+        err->index = set->err_policy < nr ? pos_index[set->err_policy] : ~0U;
+        err->leaf = set->err_leaf;
+        err->subleaf = set->err_subleaf;
+        err->msr = set->err_msr;
+    }
+
+ out:
+    for ( i = 0; i < 2; ++i )
+    {
+        xencall_free_buffer(x->xcall, leaves[i]);
+        xencall_free_buffer(x->xcall, msrs[i]);
+    }
+    xencall_free_buffer(x->xcall, sysctl);
+    return rc;
+}
+
+int xl_xen_list_domains(struct xl_xen *x, struct xl_domain *doms,
+                        unsigned int *nr)
+{
+    xc_domaininfo_t info[64];
+    unsigned int cap = *nr, count = 0;
+    uint32_t next = 1;
+    int n, i;
+
+    for ( ;; )
+    {
+        errno = 0;
+        n = xc_domain_getinfolist(x->xch, next, 64, info);
+        if ( n < 0 )
+            return neg_errno();
+        if ( n == 0 )
+            break;
+
+        for ( i = 0; i < n; ++i )
+        {
+            if ( info[i].domain == 0 ||
+                 (info[i].flags & XEN_DOMINF_dying) )
+                continue;
+
+            if ( count < cap )
+            {
+                doms[count].domid = info[i].domain;
+                doms[count].hvm = info[i].flags & XEN_DOMINF_hvm_guest;
+            }
+            ++count;
+        }
+
+        next = info[n - 1].domain + 1;
+        if ( n < 64 || next >= DOMID_FIRST_RESERVED )
+            break;
+    }
+
+    *nr = count;
+
+    return count > cap ? -ENOBUFS : 0;
+}

@@ -1,0 +1,482 @@
+/*
+ * xenprobe - test-only probe of xenlevel's Xen edge (agent/xen.c) and of
+ * the XEN_SYSCTL_set_cpu_policy patch, run in dom0 (e.g. from the QEMU boot
+ * tests).  Every result is one "XENPROBE ..." line on stdout.
+ *
+ *   xenprobe defaults          pv/hvm default featuresets
+ *   xenprobe create pv|hvm     featureset of a fresh domain (no vCPUs)
+ *   xenprobe above-max         a PV default with a bit beyond pv_max must be
+ *                              refused and leave both defaults unchanged
+ *   xenprobe set-same          re-install both defaults as they are
+ *   xenprobe clear WORD:BIT    clear one featureset bit in the PV default
+ *   xenprobe clear auto        ... a bit of 7.0.ebx (else 1.ecx) it has
+ *
+ * Featuresets are printed as xen-cpuid does: colon-separated 8-hex-digit
+ * words, word 0 first.  Exit status 0 when the probe ran (the rc is in the
+ * output), 1 on a usage or setup error.
+ *
+ * Build: gcc -Iagent -I<dir of cpuid-autogen.h> tests/boot/xenprobe.c
+ *        agent/xen.c $(pkg-config --cflags --libs xencontrol xenguest xencall)
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenctrl.h>
+
+#include "xen.h"
+
+#define NR_WORDS 19
+
+/* Where featureset word i lives (xen/include/xen/lib/x86/cpu-policy.h). */
+static const struct {
+    uint32_t leaf, subleaf;
+    char reg;               /* 'a'..'d', or 'l'/'h': low/high half of MSR */
+} words[NR_WORDS] = {
+    { 0x00000001, XL_NO_SUBLEAF, 'd' },   /*  0 1d   */
+    { 0x00000001, XL_NO_SUBLEAF, 'c' },   /*  1 1c   */
+    { 0x80000001, XL_NO_SUBLEAF, 'd' },   /*  2 e1d  */
+    { 0x80000001, XL_NO_SUBLEAF, 'c' },   /*  3 e1c  */
+    { 0x0000000d, 1, 'a' },               /*  4 Da1  */
+    { 0x00000007, 0, 'b' },               /*  5 7b0  */
+    { 0x00000007, 0, 'c' },               /*  6 7c0  */
+    { 0x80000007, XL_NO_SUBLEAF, 'd' },   /*  7 e7d  */
+    { 0x80000008, XL_NO_SUBLEAF, 'b' },   /*  8 e8b  */
+    { 0x00000007, 0, 'd' },               /*  9 7d0  */
+    { 0x00000007, 1, 'a' },               /* 10 7a1  */
+    { 0x80000021, XL_NO_SUBLEAF, 'a' },   /* 11 e21a */
+    { 0x00000007, 1, 'b' },               /* 12 7b1  */
+    { 0x00000007, 2, 'd' },               /* 13 7d2  */
+    { 0x00000007, 1, 'c' },               /* 14 7c1  */
+    { 0x00000007, 1, 'd' },               /* 15 7d1  */
+    { 0x0000010a, 0, 'l' },               /* 16 m10Al */
+    { 0x0000010a, 0, 'h' },               /* 17 m10Ah */
+    { 0x80000021, XL_NO_SUBLEAF, 'c' },   /* 18 e21c */
+};
+
+static struct xl_leaf *find_leaf(struct xl_policy *p, uint32_t leaf,
+                                 uint32_t subleaf)
+{
+    unsigned int i;
+
+    for ( i = 0; i < p->nr_leaves; ++i )
+        if ( p->leaves[i].leaf == leaf && p->leaves[i].subleaf == subleaf )
+            return &p->leaves[i];
+
+    return NULL;
+}
+
+static struct xl_msr *find_msr(struct xl_policy *p, uint32_t idx)
+{
+    unsigned int i;
+
+    for ( i = 0; i < p->nr_msrs; ++i )
+        if ( p->msrs[i].idx == idx )
+            return &p->msrs[i];
+
+    return NULL;
+}
+
+/* Pointer to featureset word w inside p, or NULL if p lacks its leaf. */
+static uint32_t *word_ptr(struct xl_policy *p, unsigned int w)
+{
+    struct xl_leaf *l;
+    struct xl_msr *m;
+
+    if ( words[w].reg == 'l' || words[w].reg == 'h' )
+    {
+        m = find_msr(p, words[w].leaf);
+        if ( !m )
+            return NULL;
+        /* Little endian: low half first. */
+        return (uint32_t *)&m->val + (words[w].reg == 'h');
+    }
+
+    l = find_leaf(p, words[w].leaf, words[w].subleaf);
+    if ( !l )
+        return NULL;
+
+    switch ( words[w].reg )
+    {
+    case 'a': return &l->a;
+    case 'b': return &l->b;
+    case 'c': return &l->c;
+    default:  return &l->d;
+    }
+}
+
+static void featureset(struct xl_policy *p, uint32_t fs[NR_WORDS])
+{
+    unsigned int w;
+
+    for ( w = 0; w < NR_WORDS; ++w )
+    {
+        uint32_t *v = word_ptr(p, w);
+
+        fs[w] = v ? *v : 0;
+    }
+}
+
+static void print_fs(const char *prefix, struct xl_policy *p)
+{
+    uint32_t fs[NR_WORDS];
+    unsigned int w;
+
+    featureset(p, fs);
+    printf("%s", prefix);
+    for ( w = 0; w < NR_WORDS; ++w )
+        printf("%s%08x", w ? ":" : "", fs[w]);
+    printf("\n");
+}
+
+static bool same_policy(const struct xl_policy *a, const struct xl_policy *b)
+{
+    return a->nr_leaves == b->nr_leaves && a->nr_msrs == b->nr_msrs &&
+           !memcmp(a->leaves, b->leaves, a->nr_leaves * sizeof(a->leaves[0])) &&
+           !memcmp(a->msrs, b->msrs, a->nr_msrs * sizeof(a->msrs[0]));
+}
+
+static const struct xl_leaf *find_leaf_c(const struct xl_policy *p,
+                                         uint32_t leaf, uint32_t subleaf)
+{
+    return find_leaf((struct xl_policy *)p, leaf, subleaf);
+}
+
+/* One "XENPROBE diff" line per leaf or MSR that differs. */
+static void print_diff(const char *what, const struct xl_policy *a,
+                       const struct xl_policy *b)
+{
+    const struct xl_leaf *la, *lb;
+    unsigned int i, j;
+
+    for ( i = 0; i < a->nr_leaves; ++i )
+    {
+        la = &a->leaves[i];
+        lb = find_leaf_c(b, la->leaf, la->subleaf);
+        if ( !lb )
+            printf("XENPROBE diff %s leaf %08x:%08x %08x:%08x:%08x:%08x -> "
+                   "absent\n", what, la->leaf, la->subleaf,
+                   la->a, la->b, la->c, la->d);
+        else if ( memcmp(la, lb, sizeof(*la)) )
+            printf("XENPROBE diff %s leaf %08x:%08x %08x:%08x:%08x:%08x -> "
+                   "%08x:%08x:%08x:%08x\n", what, la->leaf, la->subleaf,
+                   la->a, la->b, la->c, la->d, lb->a, lb->b, lb->c, lb->d);
+    }
+    for ( i = 0; i < b->nr_leaves; ++i )
+    {
+        lb = &b->leaves[i];
+        if ( !find_leaf_c(a, lb->leaf, lb->subleaf) )
+            printf("XENPROBE diff %s leaf %08x:%08x absent -> "
+                   "%08x:%08x:%08x:%08x\n", what, lb->leaf, lb->subleaf,
+                   lb->a, lb->b, lb->c, lb->d);
+    }
+    for ( i = 0; i < a->nr_msrs || i < b->nr_msrs; ++i )
+    {
+        j = i < a->nr_msrs && i < b->nr_msrs;
+        if ( !j || memcmp(&a->msrs[i], &b->msrs[i], sizeof(a->msrs[i])) )
+            printf("XENPROBE diff %s msr #%u %08x=%016llx -> %08x=%016llx\n",
+                   what, i,
+                   i < a->nr_msrs ? a->msrs[i].idx : ~0U,
+                   i < a->nr_msrs ? (unsigned long long)a->msrs[i].val : 0ULL,
+                   i < b->nr_msrs ? b->msrs[i].idx : ~0U,
+                   i < b->nr_msrs ? (unsigned long long)b->msrs[i].val : 0ULL);
+    }
+}
+
+/* The policies are big: keep them off the stack. */
+static struct xl_policy pv_def, hvm_def, pv_max, pv_new, after_pv, after_hvm;
+
+static int get_defaults(struct xl_xen *x, bool *have_hvm)
+{
+    int rc;
+
+    rc = xl_xen_get_policy(x, XL_POL_PV_DEF, &pv_def);
+    if ( rc )
+    {
+        printf("XENPROBE error get pv_default rc=%d\n", rc);
+        return rc;
+    }
+
+    rc = xl_xen_get_policy(x, XL_POL_HVM_DEF, &hvm_def);
+    *have_hvm = !rc;
+    if ( rc )
+        printf("XENPROBE note no hvm_default rc=%d\n", rc);
+
+    return 0;
+}
+
+static int cmd_defaults(struct xl_xen *x)
+{
+    bool have_hvm;
+
+    if ( get_defaults(x, &have_hvm) )
+        return 1;
+
+    print_fs("XENPROBE defaults pv featureset=", &pv_def);
+    if ( have_hvm )
+        print_fs("XENPROBE defaults hvm featureset=", &hvm_def);
+
+    return 0;
+}
+
+static int cmd_create(xc_interface *xch, struct xl_xen *x, const char *type)
+{
+    struct xen_domctl_createdomain config = {
+        .max_vcpus = 1,
+        .max_evtchn_port = 1023,
+        .max_grant_frames = -1,
+        .max_maptrack_frames = -1,
+        .grant_opts = XEN_DOMCTL_GRANT_version(1),
+    };
+    xc_physinfo_t info = {};
+    uint32_t domid = 0;
+    char prefix[64];
+    int rc;
+
+    if ( !strcmp(type, "hvm") )
+    {
+        if ( xc_physinfo(xch, &info) )
+        {
+            printf("XENPROBE create hvm error physinfo errno=%d\n", errno);
+            return 1;
+        }
+        if ( !(info.capabilities & XEN_SYSCTL_PHYSCAP_hvm) )
+        {
+            printf("XENPROBE create hvm unsupported (no HVM)\n");
+            return 0;
+        }
+        /* A PVH-style container: only the local APIC is emulated. */
+        config.flags = XEN_DOMCTL_CDF_hvm;
+        config.arch.emulation_flags = XEN_X86_EMU_LAPIC;
+        if ( info.capabilities & XEN_SYSCTL_PHYSCAP_hap )
+            config.flags |= XEN_DOMCTL_CDF_hap;
+        else if ( !(info.capabilities & XEN_SYSCTL_PHYSCAP_shadow) )
+        {
+            printf("XENPROBE create hvm unsupported (no hap, no shadow)\n");
+            return 0;
+        }
+    }
+    else if ( strcmp(type, "pv") )
+        return 1;
+
+    if ( xc_domain_create(xch, &domid, &config) )
+    {
+        printf("XENPROBE create %s error create errno=%d\n", type, errno);
+        return 1;
+    }
+
+    rc = xl_xen_domain_policy(x, domid, &pv_new);
+    if ( rc )
+        printf("XENPROBE create %s domid=%u error policy rc=%d\n",
+               type, domid, rc);
+    else
+    {
+        snprintf(prefix, sizeof(prefix), "XENPROBE create %s%s featureset=",
+                 type, !strcmp(type, "hvm") ?
+                 (config.flags & XEN_DOMCTL_CDF_hap ? " hap" : " shadow") : "");
+        print_fs(prefix, &pv_new);
+    }
+
+    if ( xc_domain_destroy(xch, domid) )
+        printf("XENPROBE create %s error destroy errno=%d\n", type, errno);
+
+    return rc ? 1 : 0;
+}
+
+static int cmd_above_max(struct xl_xen *x)
+{
+    struct xl_xen_err err;
+    struct xl_leaf *l;
+    const struct xl_leaf *m;
+    static const unsigned int try_words[] = { 5 /* 7b0 */, 1 /* 1c */ };
+    uint32_t bit = 0, *reg = NULL;
+    unsigned int t, w = 0, b;
+    bool have_hvm;
+    int rc;
+
+    if ( get_defaults(x, &have_hvm) )
+        return 1;
+
+    rc = xl_xen_get_policy(x, XL_POL_PV_MAX, &pv_max);
+    if ( rc )
+    {
+        printf("XENPROBE error get pv_max rc=%d\n", rc);
+        return 1;
+    }
+
+    /* A bit of 7.0.ebx (else 1.ecx) that pv_max lacks. */
+    pv_new = pv_def;
+    for ( t = 0; t < 2 && !reg; ++t )
+    {
+        w = try_words[t];
+        l = find_leaf(&pv_new, words[w].leaf, words[w].subleaf);
+        m = find_leaf(&pv_max, words[w].leaf, words[w].subleaf);
+        if ( !l || !m )
+            continue;
+        for ( b = 0; b < 32; ++b )
+        {
+            if ( !(*word_ptr(&pv_max, w) & (1U << b)) )
+            {
+                reg = word_ptr(&pv_new, w);
+                bit = b;
+                break;
+            }
+        }
+    }
+    if ( !reg )
+    {
+        printf("XENPROBE above-max error no bit absent from pv_max\n");
+        return 1;
+    }
+    *reg |= 1U << bit;
+    printf("XENPROBE above-max word=%u bit=%u\n", w, bit);
+
+    rc = xl_xen_set_defaults(x, &pv_new, have_hvm ? &hvm_def : NULL, &err);
+    printf("XENPROBE above-max rc=%d err_index=0x%x err_leaf=0x%x "
+           "err_subleaf=0x%x err_msr=0x%x\n",
+           rc, err.index, err.leaf, err.subleaf, err.msr);
+
+    if ( xl_xen_get_policy(x, XL_POL_PV_DEF, &after_pv) ||
+         (have_hvm && xl_xen_get_policy(x, XL_POL_HVM_DEF, &after_hvm)) )
+    {
+        printf("XENPROBE error re-reading defaults\n");
+        return 1;
+    }
+    printf("XENPROBE unchanged pv=%s hvm=%s\n",
+           same_policy(&pv_def, &after_pv) ? "yes" : "no",
+           !have_hvm ? "n/a" : same_policy(&hvm_def, &after_hvm) ? "yes" : "no");
+
+    return 0;
+}
+
+static int cmd_set_same(struct xl_xen *x)
+{
+    struct xl_xen_err err;
+    bool have_hvm;
+    int rc;
+
+    if ( get_defaults(x, &have_hvm) )
+        return 1;
+
+    rc = xl_xen_set_defaults(x, &pv_def, have_hvm ? &hvm_def : NULL, &err);
+    printf("XENPROBE set-same rc=%d err_index=0x%x err_leaf=0x%x "
+           "err_subleaf=0x%x err_msr=0x%x\n",
+           rc, err.index, err.leaf, err.subleaf, err.msr);
+
+    if ( xl_xen_get_policy(x, XL_POL_PV_DEF, &after_pv) ||
+         (have_hvm && xl_xen_get_policy(x, XL_POL_HVM_DEF, &after_hvm)) )
+    {
+        printf("XENPROBE error re-reading defaults\n");
+        return 1;
+    }
+    print_diff("pv", &pv_def, &after_pv);
+    if ( have_hvm )
+        print_diff("hvm", &hvm_def, &after_hvm);
+    printf("XENPROBE set-same unchanged pv=%s hvm=%s\n",
+           same_policy(&pv_def, &after_pv) ? "yes" : "no",
+           !have_hvm ? "n/a" : same_policy(&hvm_def, &after_hvm) ? "yes" : "no");
+
+    return 0;
+}
+
+static int cmd_clear(struct xl_xen *x, const char *arg)
+{
+    struct xl_xen_err err;
+    unsigned int w, b;
+    uint32_t *reg;
+    bool have_hvm;
+    int rc;
+
+    if ( get_defaults(x, &have_hvm) )
+        return 1;
+
+    pv_new = pv_def;
+
+    if ( !strcmp(arg, "auto") )
+    {
+        /* The lowest bit of 7.0.ebx in the default, else 1.ecx CX16. */
+        reg = word_ptr(&pv_new, 5);
+        w = 5;
+        if ( !reg || !*reg )
+        {
+            reg = word_ptr(&pv_new, 1);
+            w = 1;
+        }
+        if ( !reg || !*reg )
+            return 1;
+        b = w == 1 && (*reg & (1U << 13)) ? 13 : __builtin_ctz(*reg);
+    }
+    else if ( sscanf(arg, "%u:%u", &w, &b) != 2 || w >= NR_WORDS || b >= 32 )
+        return 1;
+    reg = word_ptr(&pv_new, w);
+    if ( !reg || !(*reg & (1U << b)) )
+    {
+        printf("XENPROBE clear %u:%u error bit not set in pv_default\n", w, b);
+        return 1;
+    }
+    *reg &= ~(1U << b);
+
+    /* PV only: exercises nr_policies = 1. */
+    rc = xl_xen_set_defaults(x, &pv_new, NULL, &err);
+    printf("XENPROBE clear %u:%u rc=%d err_leaf=0x%x err_subleaf=0x%x\n",
+           w, b, rc, err.leaf, err.subleaf);
+
+    rc = xl_xen_get_policy(x, XL_POL_PV_DEF, &after_pv);
+    if ( rc )
+        return 1;
+    print_fs("XENPROBE clear pv_default featureset=", &after_pv);
+    reg = word_ptr(&after_pv, w);
+    printf("XENPROBE clear bit-now=%s\n",
+           reg && (*reg & (1U << b)) ? "set" : "clear");
+
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct xl_xen *x = NULL;
+    xc_interface *xch = NULL;
+    int rc;
+
+    if ( argc < 2 )
+        goto usage;
+
+    rc = xl_xen_open(&x);
+    if ( rc )
+    {
+        printf("XENPROBE error open rc=%d\n", rc);
+        return 1;
+    }
+
+    if ( !strcmp(argv[1], "defaults") )
+        rc = cmd_defaults(x);
+    else if ( !strcmp(argv[1], "create") && argc == 3 &&
+              (!strcmp(argv[2], "pv") || !strcmp(argv[2], "hvm")) )
+    {
+        xch = xc_interface_open(NULL, NULL, 0);
+        rc = xch ? cmd_create(xch, x, argv[2]) : 1;
+        if ( xch )
+            xc_interface_close(xch);
+    }
+    else if ( !strcmp(argv[1], "above-max") )
+        rc = cmd_above_max(x);
+    else if ( !strcmp(argv[1], "set-same") )
+        rc = cmd_set_same(x);
+    else if ( !strcmp(argv[1], "clear") && argc == 3 )
+        rc = cmd_clear(x, argv[2]);
+    else
+    {
+        xl_xen_close(x);
+        goto usage;
+    }
+
+    xl_xen_close(x);
+    return rc;
+
+ usage:
+    fprintf(stderr, "usage: xenprobe defaults | create pv|hvm | above-max | "
+            "set-same | clear WORD:BIT|auto\n");
+    return 1;
+}
