@@ -47,7 +47,7 @@ DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
     e2fsprogs cpio kmod
 
-.PHONY: all check unit-check cli-check fuzz bench xen boot-check test demo \
+.PHONY: baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
         deps install clean xen-src
 
 all: agent/xenlevel
@@ -149,3 +149,6 @@ install: agent/xenlevel
 
 clean:
 	rm -rf build agent/xenlevel
+
+baselines: agent/xenlevel
+	config/levels/generate agent/xenlevel config/levels

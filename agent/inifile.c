@@ -49,7 +49,7 @@ int xl_read_file(const char *path, char **buf, size_t *len,
         xl_err_set(err, path, 0, NULL, "cannot stat: %s", strerror(errno));
         goto out;
     }
-    if ( !S_ISREG(st.st_mode) )
+    if ( !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) )
     {
         rc = -EINVAL;
         xl_err_set(err, path, 0, NULL, "not a regular file");

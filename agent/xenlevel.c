@@ -31,6 +31,10 @@ static const char usage_text[] =
 "        Print this host's facts as an INI host report.\n"
 "  compute [-o FILE] [--name NAME] [--generation N] REPORT...\n"
 "        Compute the pool level from host reports (site-config masks apply).\n"
+"  define --name NAME --vendor VENDOR [--generation N] [--no-hvm]\n"
+"         [-o FILE] FEATURE...\n"
+"        Write a level file holding exactly the named features (and none\n"
+"        whose dependencies are missing), e.g. a psABI baseline.\n"
 "  check LEVEL\n"
 "        Say whether this host can honour and enforce LEVEL; change nothing.\n"
 "  apply [LEVEL] [--level LEVEL] [--dry-run] [--boot]\n"
@@ -261,6 +265,77 @@ static int cmd_compute(struct globals *g, int argc, char **argv)
  out:
     free(data);
     free(hosts);
+    return rc;
+}
+
+static int cmd_define(struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "name", required_argument, NULL, 'n' },
+        { "vendor", required_argument, NULL, 'V' },
+        { "generation", required_argument, NULL, 'g' },
+        { "no-hvm", no_argument, NULL, 'N' },
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *name = NULL, *vendor = NULL, *output = NULL;
+    unsigned long long gen = 1;
+    bool hvm = true;
+    struct xl_level l;
+    char *data = NULL, *end;
+    size_t len = 0;
+    int c, i, rc;
+    FILE *f;
+
+    (void)g;
+    while ( (c = getopt_long(argc, argv, "n:V:g:No:", opts, NULL)) != -1 )
+        switch ( c )
+        {
+        case 'n': name = optarg; break;
+        case 'V': vendor = optarg; break;
+        case 'N': hvm = false; break;
+        case 'o': output = optarg; break;
+        case 'g':
+            errno = 0;
+            gen = strtoull(optarg, &end, 10);
+            if ( errno || *end || !*optarg || optarg[0] == '-' )
+                return usage_error("define: --generation '%s' is not a "
+                                   "non-negative integer", optarg);
+            break;
+        default: return XL_EXIT_USAGE;
+        }
+    if ( !name || !*name || strlen(name) >= XL_NAME_MAX ||
+         strpbrk(name, " \t\n;#[]=") )
+        return usage_error("define: %s", "needs a valid --name");
+    if ( !vendor || strlen(vendor) != 12 )
+        return usage_error("define: --vendor '%s' is not a 12-character "
+                           "CPUID vendor string", vendor ? vendor : "");
+    if ( optind >= argc )
+        return usage_error("define: %s", "no features named");
+    memset(&l, 0, sizeof(l));
+    snprintf(l.name, sizeof(l.name), "%s", name);
+    snprintf(l.vendor, sizeof(l.vendor), "%s", vendor);
+    l.generation = gen;
+    for ( i = optind; i < argc; i++ )
+        if ( xl_fs_lookup(argv[i], &l.pv) )
+        {
+            log_warnx("define: unknown feature '%s' (names are xen-cpuid's)",
+                      argv[i]);
+            return XL_EXIT_INPUT;
+        }
+    /* Only AMD-compatible CPUs mirror leaf 1 edx into 0x80000001 edx. */
+    if ( strcmp(vendor, "AuthenticAMD") && strcmp(vendor, "HygonGenuine") )
+        l.pv.w[2] &= ~(uint32_t)CPUID_COMMON_1D_FEATURES;
+    xl_fs_apply_deep_deps(&l.pv);
+    l.hvm = l.pv;
+    l.has_hvm = hvm;
+    f = open_memstream(&data, &len);
+    if ( !f )
+        return XL_EXIT_ERROR;
+    xl_level_write(f, &l);
+    fclose(f);
+    rc = write_output(output, data, len);
+    free(data);
     return rc;
 }
 
@@ -655,6 +730,8 @@ int main(int argc, char **argv)
         return cmd_compute(&g, cargc, cargv);
     if ( !strcmp(cmd, "check") )
         return cmd_check(&g, cargc, cargv);
+    if ( !strcmp(cmd, "define") )
+        return cmd_define(&g, cargc, cargv);
     if ( !strcmp(cmd, "apply") )
         return cmd_apply(&g, cargc, cargv);
     if ( !strcmp(cmd, "status") )
