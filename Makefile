@@ -32,12 +32,12 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 INIH_LIBS = $(shell $(PKG_CONFIG) --libs inih)
 XEN_CFLAGS = $(shell $(PKG_CONFIG) --cflags xencontrol xenguest xencall)
-XEN_LIBS = $(shell $(PKG_CONFIG) --libs xenguest xencontrol xencall)
+XEN_LIBS = $(shell $(PKG_CONFIG) --libs xenguest xencontrol xencall xenstore)
 
 # The pure core: no Xen headers.
 CORE := featureset err inifile level config policy check apply store log
 CORE_OBJ := $(CORE:%=build/agent/%.o)
-AGENT_OBJ := $(CORE_OBJ) build/agent/host.o build/agent/xen.o \
+AGENT_OBJ := $(CORE_OBJ) build/agent/host.o build/agent/xen.o build/agent/xs.o \
              build/agent/xenlevel.o
 CORE_SAN_OBJ := $(CORE:%=build/san/%.o)
 
@@ -100,7 +100,7 @@ unit-check: $(UNIT_TESTS)
 	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $$t tests; done
 
-build/san/xenlevel: $(CORE_SAN_OBJ) build/san/host.o build/san/xenlevel.o \
+build/san/xenlevel: $(CORE_SAN_OBJ) build/san/host.o build/san/xenlevel.o build/san/xs.o \
                     build/san/xen.o
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(INIH_LIBS) $(XEN_LIBS)
 

@@ -28,6 +28,8 @@ enum {
     XL_EXIT_VENDOR = 6,         /* level is for another CPU vendor */
     XL_EXIT_XEN = 7,            /* Xen unreachable, or it refused */
     XL_EXIT_NOSYSCTL = 8,       /* Xen lacks XEN_SYSCTL_set_cpu_policy */
+    XL_EXIT_XS = 9,             /* xenstore unreachable/untrusted/oversized */
+    XL_EXIT_STALE = 10,         /* level older than the persisted one */
 };
 
 /* What a host is: its report, plus the policies behind it. */

@@ -18,6 +18,7 @@
 #include "level.h"
 #include "log.h"
 #include "store.h"
+#include "xs.h"
 
 #define XENLEVEL_VERSION "0.1"
 
@@ -41,6 +42,13 @@ static const char usage_text[] =
 "        Install LEVEL (default: the site config's sources) as Xen's PV and\n"
 "        HVM default CPU policies; --dry-run prints the diff instead.\n"
 "        --boot also writes the status record (used by the dracut hook).\n"
+"  apply --from-xenstore [--dry-run] [--force]\n"
+"        Install the level published at the site config's xenstore path.\n"
+"        --force accepts a level older than the persisted one.\n"
+"  publish LEVEL\n"
+"        Write LEVEL into the local xenstore (dom0-only node) for watchers.\n"
+"  watch\n"
+"        Service: apply each level published in xenstore (xenlevel.service).\n"
 "  status [--json]\n"
 "        Show Xen's current default policies against the active level.\n"
 "\n"
@@ -63,6 +71,9 @@ static const char usage_text[] =
 "    nor the masking MSR for them\n"
 "  6 vendor mismatch            7 Xen unreachable, or Xen refused the policy\n"
 "  8 this Xen has no XEN_SYSCTL_set_cpu_policy (unpatched hypervisor)\n"
+"  9 xenstore: unreachable, untrusted node (another domain can write it)\n"
+"    or oversized value (the message names the path)\n"
+"  10 the level is older than the persisted one (generation rule)\n"
 "\n"
 "See xenlevel(8) and xenlevel.conf(5).\n";
 
@@ -339,6 +350,40 @@ static int cmd_define(struct globals *g, int argc, char **argv)
     return rc;
 }
 
+/*
+ * Read and parse the level published in xenstore.  Returns 0, an XL_EXIT_*
+ * code, or -ENOENT (quietly) when the node does not exist and !must.
+ */
+static int load_level_xs(struct globals *g, struct xl_level *l, bool must)
+{
+    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
+    const char *path = g->cfg.xenstore_path;
+    struct xl_err err = { .line = 0 };
+    struct xl_xs *xs = NULL;
+    char *text = NULL, buf[1024];
+    int rc;
+
+    rc = xl_xs_open(&xs);
+    if ( rc )
+    {
+        log_warnx("xenstore %s: cannot open xenstore: %s", path,
+                  strerror(-rc));
+        return XL_EXIT_XS;
+    }
+    rc = xl_xs_read_trusted(xs, path, &text, &err);
+    xl_xs_close(xs);
+    if ( rc == -ENOENT && !must )
+        return -ENOENT;
+    if ( rc )
+    {
+        log_warnx("xenstore %s", xl_err_str(&err, buf, sizeof(buf)));
+        return XL_EXIT_XS;
+    }
+    rc = xl_level_parse(path, text, &po, l, &err);
+    free(text);
+    return rc ? input_error(&err) : 0;
+}
+
 /* Find the level: explicit path, else the site config's sources. */
 static int load_level(struct globals *g, const char *path, struct xl_level *l,
                       char *used, size_t usedlen)
@@ -356,10 +401,13 @@ static int load_level(struct globals *g, const char *path, struct xl_level *l,
     {
         if ( g->cfg.order[i] == XL_SOURCE_XENSTORE )
         {
-            log_warnx("%s: source 'xenstore' is not supported by this "
-                      "build of xenlevel", g->cfg.path[0] ? g->cfg.path :
-                      "built-in config");
-            return XL_EXIT_INPUT;
+            int rc = load_level_xs(g, l, false);
+
+            if ( rc == 0 )
+                snprintf(used, usedlen, "xenstore:%s", g->cfg.xenstore_path);
+            if ( rc != -ENOENT )
+                return rc;
+            continue;
         }
         for ( j = 0; j < g->cfg.nr_files; j++ )
         {
@@ -448,46 +496,96 @@ static void write_status(const struct xl_config *cfg, const char *state,
         log_warnx("status record: %s", xl_err_str(&err, ebuf, sizeof(ebuf)));
 }
 
-static int cmd_apply(struct globals *g, int argc, char **argv)
+struct apply_req {
+    const char *source;         /* for messages and the status record */
+    bool dry, boot, force;
+    bool persist;               /* persist the level for the next boot */
+};
+
+/* List running guests whose policy is above the new defaults. */
+static void report_guests(struct xl_xen *x, const struct xl_apply_result *res)
 {
-    static const struct option opts[] = {
-        { "dry-run", no_argument, NULL, 'n' },
-        { "boot", no_argument, NULL, 'b' },
-        { "level", required_argument, NULL, 'l' },
-        { NULL, 0, NULL, 0 },
-    };
-    const char *path = NULL;
-    bool dry = false, boot = false;
+    struct xl_domain doms[256];
+    unsigned int nr = 256, i;
+    struct xl_policy *p = malloc(sizeof(*p));
+
+    if ( !p )
+        return;
+    if ( xl_xen_list_domains(x, doms, &nr) )
+        nr = 0;
+    for ( i = 0; i < nr; i++ )
+    {
+        struct xl_fs cur, want, above;
+        char names[1024];
+        FILE *f;
+
+        if ( xl_xen_domain_policy(x, doms[i].domid, p) )
+            continue;
+        if ( doms[i].hvm && !res->hvm )
+            continue;
+        xl_policy_to_fs(p, &cur);
+        xl_policy_to_fs(doms[i].hvm ? &res->hvm_new : &res->pv_new, &want);
+        xl_fs_minus(&above, &cur, &want);
+        if ( xl_fs_empty(&above) )
+            continue;
+        f = fmemopen(names, sizeof(names), "w");
+        if ( !f )
+            continue;
+        xl_fs_print_names(f, &above);
+        fclose(f);
+        log_warnx("domain %u (%s) keeps its policy, above the new level "
+                  "(%s); it becomes migratable within the new level after "
+                  "its next restart", doms[i].domid,
+                  doms[i].hvm ? "hvm" : "pv", names);
+    }
+    free(p);
+}
+
+static void record_xs_status(const struct xl_config *cfg, const char *state,
+                             const struct xl_level *l, const char *reason)
+{
+    char path[300], val[1400];
+    struct xl_xs *xs;
+
+    if ( xl_xs_open(&xs) )
+        return;
+    snprintf(path, sizeof(path), "%s-status", cfg->xenstore_path);
+    snprintf(val, sizeof(val), "state=%s level=%s generation=%llu reason=%s",
+             state, l ? l->name : "",
+             (unsigned long long)(l ? l->generation : 0), reason);
+    if ( xl_xs_write(xs, path, val) )
+        log_debug("cannot record status at xenstore %s", path);
+    xl_xs_close(xs);
+}
+
+/* The one apply path of the CLI, the boot hook and the watcher. */
+static int do_apply(struct globals *g, const struct xl_level *l,
+                    const struct apply_req *rq)
+{
     struct xl_apply_result *res = NULL;
     struct xl_apply_ops ops;
     struct xl_xen *x = NULL;
     struct xl_host *h = NULL;
-    struct xl_level l;
-    char used[4096];
-    int c, rc;
+    struct xl_err err = { .line = 0 };
+    char lockpath[4200], buf[1024];
+    uint64_t persisted;
+    int rc, lockfd = -1;
 
-    while ( (c = getopt_long(argc, argv, "nbl:", opts, NULL)) != -1 )
-        switch ( c )
-        {
-        case 'n': dry = true; break;
-        case 'b': boot = true; break;
-        case 'l': path = optarg; break;
-        default: return XL_EXIT_USAGE;
-        }
-    if ( argc - optind > 1 || (path && argc - optind == 1) )
-        return usage_error("apply: %s", "expects at most one LEVEL");
-    if ( argc - optind == 1 )
-        path = argv[optind];
-    if ( g->host_report && !dry )
-        return usage_error("apply: %s", "--host-report needs --dry-run");
-
-    rc = load_level(g, path, &l, used, sizeof(used));
-    if ( rc )
+    if ( !rq->dry )
     {
-        if ( boot )
-            write_status(&g->cfg, "unlevelled", NULL, path,
-                         "no valid level (see the log)");
-        return rc;
+        xl_lock_path(g->cfg.status, lockpath, sizeof(lockpath));
+        if ( xl_lock(lockpath, &lockfd, &err) )
+        {
+            log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
+            return XL_EXIT_ERROR;
+        }
+        if ( xl_generation_check(l, g->cfg.persist, rq->force, &persisted,
+                                 &err) )
+        {
+            log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
+            rc = XL_EXIT_STALE;
+            goto out;
+        }
     }
     h = calloc(1, sizeof(*h));
     res = calloc(1, sizeof(*res));
@@ -499,36 +597,186 @@ static int cmd_apply(struct globals *g, int argc, char **argv)
     rc = load_host(g, NULL, h, &x);
     if ( rc )
     {
-        if ( boot )
-            write_status(&g->cfg, "unlevelled", &l, used,
+        if ( rq->boot )
+            write_status(&g->cfg, "unlevelled", l, rq->source,
                          "cannot read this host from Xen");
         goto out;
     }
-    if ( !dry )
+    if ( !rq->dry )
         xl_host_apply_ops(x, &ops);
-    rc = xl_apply(&g->cfg, &l, h, dry ? NULL : &ops, stdout, res);
+    rc = xl_apply(&g->cfg, l, h, rq->dry ? NULL : &ops, stdout, res);
     if ( rc )
     {
         log_warnx("level %s generation %" PRIu64 " (%s) not applied: %s",
-                  l.name, l.generation, used, res->reason);
-        if ( boot )
-            write_status(&g->cfg, "unlevelled", &l, used, res->reason);
+                  l->name, l->generation, rq->source, res->reason);
+        if ( rq->boot )
+            write_status(&g->cfg, "unlevelled", l, rq->source, res->reason);
+        if ( !rq->dry )
+            record_xs_status(&g->cfg, "refused", l, res->reason);
         goto out;
     }
-    if ( !dry )
-    {
-        log_info("levelled: level %s generation %" PRIu64 " (%s) installed "
-                 "as Xen's PV%s default policy", l.name, l.generation, used,
-                 res->hvm ? " and HVM" : "");
-        if ( boot )
-            write_status(&g->cfg, "levelled", &l, used, "");
-    }
+    if ( rq->dry )
+        goto out;
+    log_info("levelled: level %s generation %" PRIu64 " (%s) installed as "
+             "Xen's PV%s default policy", l->name, l->generation, rq->source,
+             res->hvm ? " and HVM" : "");
+    report_guests(x, res);
+    if ( rq->persist && xl_persist_level(l, g->cfg.persist, &err) )
+        log_warnx("level applied but not persisted: %s",
+                  xl_err_str(&err, buf, sizeof(buf)));
+    write_status(&g->cfg, "levelled", l, rq->source, "");
+    record_xs_status(&g->cfg, "levelled", l, "");
  out:
     free(h);
     free(res);
     if ( x )
         xl_xen_close(x);
+    xl_unlock(lockfd);
     return rc;
+}
+
+static int cmd_apply(struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "dry-run", no_argument, NULL, 'n' },
+        { "boot", no_argument, NULL, 'b' },
+        { "force", no_argument, NULL, 'f' },
+        { "from-xenstore", no_argument, NULL, 'x' },
+        { "level", required_argument, NULL, 'l' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct apply_req rq = { .persist = true };
+    const char *path = NULL;
+    bool from_xs = false;
+    struct xl_level l;
+    char used[4096];
+    int c, rc;
+
+    while ( (c = getopt_long(argc, argv, "nbfxl:", opts, NULL)) != -1 )
+        switch ( c )
+        {
+        case 'n': rq.dry = true; break;
+        case 'b': rq.boot = true; break;
+        case 'f': rq.force = true; break;
+        case 'x': from_xs = true; break;
+        case 'l': path = optarg; break;
+        default: return XL_EXIT_USAGE;
+        }
+    if ( argc - optind > 1 || (path && argc - optind == 1) )
+        return usage_error("apply: %s", "expects at most one LEVEL");
+    if ( argc - optind == 1 )
+        path = argv[optind];
+    if ( from_xs && path )
+        return usage_error("apply: %s", "--from-xenstore takes no LEVEL");
+    if ( g->host_report && !rq.dry )
+        return usage_error("apply: %s", "--host-report needs --dry-run");
+
+    if ( from_xs )
+    {
+        rc = load_level_xs(g, &l, true);
+        snprintf(used, sizeof(used), "xenstore:%s", g->cfg.xenstore_path);
+    }
+    else
+        rc = load_level(g, path, &l, used, sizeof(used));
+    if ( rc )
+    {
+        if ( rq.boot )
+            write_status(&g->cfg, "unlevelled", NULL, path,
+                         "no valid level (see the log)");
+        return rc;
+    }
+    rq.source = used;
+    /* The persisted file itself needs no second copy. */
+    rq.persist = strcmp(used, g->cfg.persist) != 0;
+    return do_apply(g, &l, &rq);
+}
+
+static int cmd_publish(struct globals *g, int argc, char **argv)
+{
+    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
+    struct xl_err err = { .line = 0 };
+    struct xl_xs *xs = NULL;
+    struct xl_level l;
+    char *text = NULL, buf[1024];
+    size_t len;
+    int rc;
+
+    if ( argc - optind != 1 )
+        return usage_error("publish: %s", "expects exactly one LEVEL file");
+    if ( xl_read_file(argv[optind], &text, &len, &err) ||
+         xl_level_parse(argv[optind], text, &po, &l, &err) )
+    {
+        free(text);
+        return input_error(&err);
+    }
+    rc = xl_xs_open(&xs);
+    if ( rc )
+    {
+        log_warnx("xenstore %s: cannot open xenstore: %s",
+                  g->cfg.xenstore_path, strerror(-rc));
+        free(text);
+        return XL_EXIT_XS;
+    }
+    rc = xl_xs_publish(xs, g->cfg.xenstore_path, text, &err);
+    xl_xs_close(xs);
+    free(text);
+    if ( rc )
+    {
+        log_warnx("xenstore %s", xl_err_str(&err, buf, sizeof(buf)));
+        return XL_EXIT_XS;
+    }
+    log_info("published level %s generation %" PRIu64 " at xenstore %s",
+             l.name, l.generation, g->cfg.xenstore_path);
+    return XL_EXIT_OK;
+}
+
+static int cmd_watch(struct globals *g, int argc, char **argv)
+{
+    struct xl_xs *xs = NULL;
+    char fired[512], used[300];
+    int rc;
+
+    (void)argv;
+    if ( argc - optind != 0 )
+        return usage_error("watch: %s", "takes no arguments");
+    rc = xl_xs_open(&xs);
+    if ( rc || (rc = xl_xs_watch(xs, g->cfg.xenstore_path)) )
+    {
+        log_warnx("xenstore %s: cannot watch: %s", g->cfg.xenstore_path,
+                  strerror(-rc));
+        xl_xs_close(xs);
+        return XL_EXIT_XS;
+    }
+    log_info("watching xenstore %s for new levels", g->cfg.xenstore_path);
+    snprintf(used, sizeof(used), "xenstore:%s", g->cfg.xenstore_path);
+    for ( ;; )
+    {
+        struct apply_req rq = { .source = used, .persist = true };
+        struct xl_level l;
+
+        rc = xl_xs_wait(xs, fired, sizeof(fired));
+        if ( rc )
+        {
+            log_warnx("xenstore watch failed: %s", strerror(-rc));
+            break;
+        }
+        if ( strcmp(fired, g->cfg.xenstore_path) )
+            continue;
+        rc = load_level_xs(g, &l, false);
+        if ( rc == -ENOENT )
+            continue;           /* the first event fires before a level */
+        if ( rc )
+        {
+            record_xs_status(&g->cfg, "refused", NULL,
+                             "invalid or untrusted level (see the journal)");
+            continue;
+        }
+        rc = do_apply(g, &l, &rq);
+        log_info("watch: level %s generation %" PRIu64 ": %s (exit %d)",
+                 l.name, l.generation, rc ? "not applied" : "applied", rc);
+    }
+    xl_xs_close(xs);
+    return XL_EXIT_XS;
 }
 
 static void json_str(FILE *f, const char *s)
@@ -734,6 +982,10 @@ int main(int argc, char **argv)
         return cmd_define(&g, cargc, cargv);
     if ( !strcmp(cmd, "apply") )
         return cmd_apply(&g, cargc, cargv);
+    if ( !strcmp(cmd, "publish") )
+        return cmd_publish(&g, cargc, cargv);
+    if ( !strcmp(cmd, "watch") )
+        return cmd_watch(&g, cargc, cargv);
     if ( !strcmp(cmd, "status") )
         return cmd_status(&g, cargc, cargv);
     return usage_error("unknown command '%s'", cmd);

@@ -1,0 +1,189 @@
+/*
+ * xs.c - the xenstore edge: every libxenstore call of the agent.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenstore.h>
+
+#include "xs.h"
+
+_Static_assert(XL_XS_PERM_READ == XS_PERM_READ, "perm bits");
+_Static_assert(XL_XS_PERM_WRITE == XS_PERM_WRITE, "perm bits");
+
+struct xl_xs {
+    struct xs_handle *h;
+};
+
+int xl_xs_open(struct xl_xs **xp)
+{
+    struct xl_xs *x = calloc(1, sizeof(*x));
+
+    if ( !x )
+        return -ENOMEM;
+    x->h = xs_open(0);
+    if ( !x->h )
+    {
+        int rc = -errno;
+
+        free(x);
+        return rc ? rc : -EIO;
+    }
+    *xp = x;
+    return 0;
+}
+
+void xl_xs_close(struct xl_xs *x)
+{
+    if ( !x )
+        return;
+    xs_close(x->h);
+    free(x);
+}
+
+int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
+                  struct xl_err *err)
+{
+    struct xs_permissions perm = { .id = 0, .perms = XS_PERM_NONE };
+    size_t len = strlen(text);
+    xs_transaction_t t;
+    int rc = 0;
+
+    if ( len > XL_XS_MAX_VALUE )
+    {
+        xl_err_set(err, path, 0, NULL, "level of %zu bytes is larger than "
+                   "%d", len, XL_XS_MAX_VALUE);
+        return -EFBIG;
+    }
+ again:
+    t = xs_transaction_start(x->h);
+    if ( t == XBT_NULL )
+    {
+        rc = -errno;
+        goto fail;
+    }
+    if ( !xs_write(x->h, t, path, text, (unsigned int)len) ||
+         !xs_set_permissions(x->h, t, path, &perm, 1) )
+    {
+        rc = -errno;
+        xs_transaction_end(x->h, t, true);
+        goto fail;
+    }
+    if ( !xs_transaction_end(x->h, t, false) )
+    {
+        if ( errno == EAGAIN )
+            goto again;
+        rc = -errno;
+        goto fail;
+    }
+    return 0;
+ fail:
+    xl_err_set(err, path, 0, NULL, "xenstore write failed: %s",
+               strerror(-rc));
+    return rc;
+}
+
+int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
+                       struct xl_err *err)
+{
+    struct xl_xs_perm p[16];
+    struct xs_permissions *perms = NULL;
+    unsigned int nr = 0, i, len = 0;
+    char why[256], *val = NULL;
+    xs_transaction_t t;
+    int rc = 0;
+
+ again:
+    t = xs_transaction_start(x->h);
+    if ( t == XBT_NULL )
+    {
+        rc = -errno;
+        xl_err_set(err, path, 0, NULL, "xenstore: %s", strerror(errno));
+        goto out;
+    }
+    perms = xs_get_permissions(x->h, t, path, &nr);
+    if ( perms )
+        val = xs_read(x->h, t, path, &len);
+    if ( !perms || !val )
+    {
+        rc = -errno;
+        xs_transaction_end(x->h, t, true);
+        xl_err_set(err, path, 0, NULL, "cannot read xenstore node: %s",
+                   strerror(errno));
+        goto out;
+    }
+    if ( !xs_transaction_end(x->h, t, false) )
+    {
+        if ( errno == EAGAIN )
+        {
+            free(perms);
+            free(val);
+            perms = NULL;
+            val = NULL;
+            goto again;
+        }
+        rc = -errno;
+        xl_err_set(err, path, 0, NULL, "xenstore: %s", strerror(errno));
+        goto out;
+    }
+    if ( nr > sizeof(p) / sizeof(p[0]) )
+    {
+        rc = -EPERM;
+        xl_err_set(err, path, 0, NULL, "node has %u permission entries; "
+                   "refusing it", nr);
+        goto out;
+    }
+    for ( i = 0; i < nr; i++ )
+    {
+        p[i].domid = perms[i].id;
+        p[i].perms = perms[i].perms;
+    }
+    if ( !xl_xs_perms_trusted(p, nr, why, sizeof(why)) )
+    {
+        rc = -EPERM;
+        xl_err_set(err, path, 0, NULL, "untrusted node: %s", why);
+        goto out;
+    }
+    if ( len > XL_XS_MAX_VALUE || strlen(val) != len )
+    {
+        rc = -EFBIG;
+        xl_err_set(err, path, 0, NULL, "value of %u bytes refused (at most "
+                   "%d, no NUL bytes)", len, XL_XS_MAX_VALUE);
+        goto out;
+    }
+    *text = val;
+    val = NULL;
+ out:
+    free(perms);
+    free(val);
+    return rc;
+}
+
+int xl_xs_write(struct xl_xs *x, const char *path, const char *text)
+{
+    struct xs_permissions perm = { .id = 0, .perms = XS_PERM_NONE };
+
+    if ( !xs_write(x->h, XBT_NULL, path, text, (unsigned int)strlen(text)) ||
+         !xs_set_permissions(x->h, XBT_NULL, path, &perm, 1) )
+        return -errno;
+    return 0;
+}
+
+int xl_xs_watch(struct xl_xs *x, const char *path)
+{
+    return xs_watch(x->h, path, "xenlevel") ? 0 : -errno;
+}
+
+int xl_xs_wait(struct xl_xs *x, char *fired, size_t len)
+{
+    unsigned int num;
+    char **vec = xs_read_watch(x->h, &num);
+
+    if ( !vec )
+        return -errno;
+    snprintf(fired, len, "%s", vec[XS_WATCH_PATH]);
+    free(vec);
+    return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * xs.h - xenstore: publish, read (trusted nodes only), watch, status.
+ *
+ * xs.c is the only file that calls libxenstore.  The trust rule itself is
+ * pure (xl_xs_perms_trusted in store.c) so that it is unit-tested.
+ */
+#ifndef XENLEVEL_XS_H
+#define XENLEVEL_XS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define XL_XS_MAX_VALUE 8192        /* larger level values are refused */
+
+/* A node permission as libxenstore gives it. */
+struct xl_xs_perm {
+    uint32_t domid;
+    uint32_t perms;                 /* XL_XS_PERM_* */
+};
+
+#define XL_XS_PERM_READ  0x01
+#define XL_XS_PERM_WRITE 0x02
+
+/*
+ * Only dom0 can write the node: owned by domain 0 (the first entry, whose
+ * perms are everyone else's default), with no write for others and no
+ * later entry granting write to another domain.  Pure.
+ */
+bool xl_xs_perms_trusted(const struct xl_xs_perm *p, unsigned int nr,
+                         char *why, size_t whylen);
+
+struct xl_xs;
+
+int xl_xs_open(struct xl_xs **xp);
+void xl_xs_close(struct xl_xs *x);
+
+/* Write the value and make the node dom0-only (no read, no write). */
+int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
+                  struct xl_err *err);
+
+/* Read a trusted node of at most XL_XS_MAX_VALUE bytes; *text malloc'ed. */
+int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
+                       struct xl_err *err);
+
+/* Write a plain value (status records); readable by dom0 only. */
+int xl_xs_write(struct xl_xs *x, const char *path, const char *text);
+
+/* Watch path; xl_xs_wait blocks until it (or a child) fires. */
+int xl_xs_watch(struct xl_xs *x, const char *path);
+int xl_xs_wait(struct xl_xs *x, char *fired, size_t len);
+
+#endif /* XENLEVEL_XS_H */
