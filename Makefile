@@ -45,9 +45,9 @@ GEN := build/gen/cpuid-autogen.h build/gen/xl-names.h
 DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     xen-hypervisor-4.17-amd64 xen-utils-4.17 dracut dracut-core \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
-    e2fsprogs cpio kmod
+    e2fsprogs cpio kmod clang libclang-rt-14-dev
 
-.PHONY: baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
+.PHONY: fuzz-replay baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
         deps install clean xen-src
 
 all: agent/xenlevel
@@ -111,7 +111,7 @@ build/san/xen.o: agent/xen.c $(GEN) agent/*.h
 cli-check: build/san/xenlevel
 	tests/cli/run build/san/xenlevel
 
-check: unit-check cli-check
+check: unit-check cli-check fuzz-replay
 	@echo "make check: all unit and CLI tests passed"
 
 xen:
@@ -152,3 +152,26 @@ clean:
 
 baselines: agent/xenlevel
 	config/levels/generate agent/xenlevel config/levels
+
+# Fuzzing: libFuzzer over the parsers (clang); make check replays the
+# golden files through the same target built with gcc.
+FUZZ_SECONDS ?= 60
+CLANG ?= clang
+CORE_SRC := $(CORE:%=agent/%.c)
+
+build/fuzz/fuzz-parsers: tests/fuzz/fuzz-parsers.c $(CORE_SRC) $(GEN) agent/*.h
+	@mkdir -p build/fuzz/corpus
+	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o $@ tests/fuzz/fuzz-parsers.c $(CORE_SRC) $(INIH_LIBS)
+
+fuzz: build/fuzz/fuzz-parsers
+	build/fuzz/fuzz-parsers -max_total_time=$(FUZZ_SECONDS) \
+	    build/fuzz/corpus tests/golden
+
+build/tests/fuzz-replay: tests/fuzz/fuzz-parsers.c $(CORE_SAN_OBJ)
+	@mkdir -p build/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -DSTANDALONE -o $@ $< \
+	    $(CORE_SAN_OBJ) $(INIH_LIBS)
+
+fuzz-replay: build/tests/fuzz-replay
+	build/tests/fuzz-replay tests/golden/* config/xenlevel.conf config/levels/*.level
