@@ -47,7 +47,7 @@ DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
     e2fsprogs cpio kmod clang libclang-rt-14-dev
 
-.PHONY: fuzz-replay baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
+.PHONY: bench fuzz-replay baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
         deps install clean xen-src
 
 all: agent/xenlevel
@@ -175,3 +175,8 @@ build/tests/fuzz-replay: tests/fuzz/fuzz-parsers.c $(CORE_SAN_OBJ)
 
 fuzz-replay: build/tests/fuzz-replay
 	build/tests/fuzz-replay tests/golden/* config/xenlevel.conf config/levels/*.level
+
+# Benchmarks print figures; they are not timed tests.
+bench: agent/xenlevel
+	tests/bench/compute-bench agent/xenlevel tests/golden/report-ok.ini
+	tests/boot/bench
