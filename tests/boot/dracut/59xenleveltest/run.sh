@@ -1,6 +1,8 @@
 #!/bin/sh
 # Run /etc/xenleveltest/cmds, print the end marker, power off.
 stage=${1:-unknown}
+# systemd initramfs: the hook's stdout goes to the journal; we want the console.
+[ -n "${DRACUT_SYSTEMD-}" ] && exec > /dev/console 2>&1
 PATH="$PATH:/usr/lib/xenleveltest/bin"
 export PATH
 # Keep kernel chatter (below errors) off the console while the cmds print.
