@@ -19,6 +19,11 @@ void xl_host_derive_report(struct xl_host *h)
         snprintf(r->vendor, sizeof(r->vendor), "%s", vendor);
         xl_policy_to_fs(&h->pol[XL_POL_HOST], &r->host);
     }
+    if ( h->have[XL_POL_RAW] )
+    {
+        xl_policy_to_fs(&h->pol[XL_POL_RAW], &r->raw);
+        r->has_raw = true;
+    }
     if ( h->have[XL_POL_PV_DEF] )
         xl_policy_to_fs(&h->pol[XL_POL_PV_DEF], &r->pv_def);
     if ( h->have[XL_POL_PV_MAX] )
@@ -36,6 +41,7 @@ void xl_host_from_report(const struct xl_host_report *r, struct xl_host *h)
         unsigned int index;
         size_t off;
     } map[] = {
+        { XL_POL_RAW, offsetof(struct xl_host_report, raw) },
         { XL_POL_HOST, offsetof(struct xl_host_report, host) },
         { XL_POL_PV_MAX, offsetof(struct xl_host_report, pv_max) },
         { XL_POL_HVM_MAX, offsetof(struct xl_host_report, hvm_max) },
@@ -53,6 +59,8 @@ void xl_host_from_report(const struct xl_host_report *r, struct xl_host *h)
 
         if ( (map[i].index == XL_POL_HVM_DEF ||
               map[i].index == XL_POL_HVM_MAX) && !r->has_hvm )
+            continue;
+        if ( map[i].index == XL_POL_RAW && !r->has_raw )
             continue;
         xl_policy_synth(r->vendor, r->family, r->model, r->stepping, fs,
                         &h->pol[map[i].index]);

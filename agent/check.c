@@ -136,11 +136,23 @@ void xl_check(const struct xl_host_report *host, const struct xl_level *l,
 
     for ( w = 0; w < XL_FS_WORDS; w++ )
     {
+        const struct xl_fs *native = host->has_raw ? &host->raw : &host->host;
         uint32_t cap;
 
         if ( l->pv.w[w] == host->pv_def.w[w] )
             continue;
         res->pv_differs |= 1U << w;
+        /*
+         * PV user mode runs CPUID natively: it sees the hardware's bits,
+         * less what a masking MSR hides.  Only a hidden bit that the
+         * hardware reports needs enforcing; bits Xen synthesises (not in
+         * raw) and bits the level adds are invisible to native CPUID.
+         */
+        if ( !(host->pv_def.w[w] & ~l->pv.w[w] & native->w[w]) )
+        {
+            res->pv_native_ok |= 1U << w;
+            continue;
+        }
         cap = xl_word_cap(w);
         if ( host->caps & XL_CAP_FAULTING )
             continue;
@@ -284,7 +296,10 @@ void xl_check_print(FILE *f, const struct xl_host_report *host,
             xl_fs_print_names(f, &diff);
         }
         fprintf(f, "): ");
-        if ( res->caps & XL_CAP_FAULTING )
+        if ( res->pv_native_ok & (1U << w) )
+            fprintf(f, "nothing to enforce (native CPUID does not report "
+                    "the hidden bits)\n");
+        else if ( res->caps & XL_CAP_FAULTING )
             fprintf(f, "enforced by CPUID faulting\n");
         else if ( cap == 0 )
             fprintf(f, "enforced (MSR reads trap to Xen)\n");

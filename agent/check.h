@@ -32,6 +32,7 @@ struct xl_check {
     bool hvm_unavailable;           /* level has HVM, host has none */
     uint32_t pv_differs;            /* words where level != PV default */
     uint32_t pv_unenforced;         /* ...that Xen cannot enforce */
+    uint32_t pv_native_ok;          /* ...whose hidden bits hardware lacks */
     uint32_t caps;                  /* host levelling caps */
 };
 

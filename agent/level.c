@@ -138,6 +138,7 @@ static const struct xl_ini_schema report_schema[] = {
     { "featureset", "hvm_default", true },
     { "featureset", "pv_max", true },
     { "featureset", "hvm_max", true },
+    { "featureset", "raw", false },
     { "features", "host", false },
     { "features", "pv_default", false },
     { "features", "hvm_default", false },
@@ -219,6 +220,12 @@ int xl_report_parse(const char *name, const char *text,
                       err)) )
         goto out;
     r->has_hvm = !xl_fs_empty(&r->hvm_max);
+    if ( xl_ini_get(&ini, "featureset", "raw") )
+    {
+        if ( (rc = get_fs(&ini, "featureset", "raw", opts, &r->raw, err)) )
+            goto out;
+        r->has_raw = true;
+    }
  out:
     xl_ini_free(&ini);
     return rc;
@@ -267,6 +274,8 @@ void xl_report_write(FILE *f, const struct xl_host_report *r)
     write_fs(f, "hvm_default", &r->hvm_def);
     write_fs(f, "pv_max", &r->pv_max);
     write_fs(f, "hvm_max", &r->hvm_max);
+    if ( r->has_raw )
+        write_fs(f, "raw", &r->raw);
     fprintf(f, "\n; Informative only: the words above are authoritative.\n"
             "[features]\n");
     write_names(f, "host", &r->host);

@@ -25,6 +25,8 @@ struct xl_host_report {
     char xen_version[64];
     uint32_t caps;                  /* XL_CAP_* */
     struct xl_fs host, pv_def, hvm_def, pv_max, hvm_max;
+    struct xl_fs raw;               /* what the hardware's CPUID reports */
+    bool has_raw;                   /* optional key raw was given */
     bool has_hvm;                   /* hvm_max is not empty */
 };
 

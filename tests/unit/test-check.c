@@ -121,6 +121,31 @@ static void test_check(void)
                   "pv_enforcement = allow did not allow");
     }
 
+    t_name = "hiding a bit the hardware does not report needs no mask";
+    {
+        struct xl_host_report h;
+        struct xl_level l;
+        struct xl_check res;
+
+        /* qemu64: Xen synthesises lfence+ (0x80000021.eax); no mask. */
+        make_host(&h, "h", "AuthenticAMD", AMD_CAPS, NULL);
+        memset(&l, 0, sizeof(l));
+        snprintf(l.vendor, sizeof(l.vendor), "AuthenticAMD");
+        l.pv = h.pv_def;
+        xl_fs_clear(&l.pv, XL_BIT_LFENCE_DISPATCH);
+        xl_check(&h, &l, &res);
+        CHECK(xl_check_verdict(&res, false, false) == XL_VERDICT_ENFORCE,
+              "without raw, host stands for the hardware");
+        h.raw = h.host;
+        xl_fs_clear(&h.raw, XL_BIT_LFENCE_DISPATCH);
+        h.has_raw = true;
+        xl_check(&h, &l, &res);
+        CHECK(xl_check_verdict(&res, false, false) == XL_VERDICT_OK,
+              "verdict %d", xl_check_verdict(&res, false, false));
+        CHECK(res.pv_differs == 1U << 11 && res.pv_native_ok == 1U << 11,
+              "differs %#x native_ok %#x", res.pv_differs, res.pv_native_ok);
+    }
+
     t_name = "vendor mismatch";
     {
         struct xl_host_report h;
