@@ -58,7 +58,8 @@ install() {
     # glibc dlopens libgcc_s for pthread_cancel/unwinding; cheap insurance.
     inst_libdir_file "libgcc_s.so*" || :
 
-    inst_multiple modprobe mount grep mkdir cat rm
+    inst_multiple modprobe mount grep mkdir cat rm mv tr
+    inst_multiple -o timeout
 
     if [[ -f $_conf ]]; then
         inst_simple "$_conf" /etc/xen/xenlevel.conf

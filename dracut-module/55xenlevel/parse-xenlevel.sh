@@ -8,6 +8,7 @@
 #                            then under /sysroot once the root is mounted)
 #   rd.xenlevel.strict       a failure to level stops the boot (die) instead
 #                            of warning and booting unlevelled
+#   rd.xenlevel.timeout=S    kill the agent after S seconds (default 120, 0 none)
 command -v getarg > /dev/null || . /lib/dracut-lib.sh
 
 mkdir -p /run/xenlevel

@@ -8,7 +8,8 @@
 # root) can run it earlier by sourcing it:  . /sbin/xenlevel-apply
 # (sourcing keeps rd.xenlevel.strict's die semantics; executed as a command it
 # exits 1 instead).  It runs at most once per boot (/run/xenlevel/done);
-# XENLEVEL_FORCE=1 runs it again.
+# XENLEVEL_FORCE=1 runs it again.  rd.xenlevel.timeout=SECONDS (default 120,
+# 0 = none) bounds the agent's run: a hung agent must not hang the boot.
 #
 # Writes /run/xenlevel/status (key=value: state=levelled|unlevelled|disabled,
 # level=, generation=, reason=) unless the agent wrote it itself.
@@ -154,10 +155,21 @@ xenlevel_apply() {
         return 1
     fi
 
+    _xl_timeout="$(getarg rd.xenlevel.timeout=)"
+    case "$_xl_timeout" in
+        '' | *[!0-9]*) _xl_timeout=120 ;;
+    esac
+    command -v timeout > /dev/null 2>&1 || _xl_timeout=0
+
     _xenlevel_log info "applying level $_xl_level${_xl_gen:+ (generation $_xl_gen)}"
     rm -f /run/xenlevel/status
-    "$_xl_bin" apply --boot --level "$_xl_level" > /run/xenlevel/agent.log 2>&1
-    _xl_rc=$?
+    if [ "$_xl_timeout" -gt 0 ]; then
+        timeout -k 5 "$_xl_timeout" "$_xl_bin" apply --boot --level "$_xl_level" > /run/xenlevel/agent.log 2>&1
+        _xl_rc=$?
+    else
+        "$_xl_bin" apply --boot --level "$_xl_level" > /run/xenlevel/agent.log 2>&1
+        _xl_rc=$?
+    fi
     _xl_last=
     while IFS= read -r _xl_line || [ -n "$_xl_line" ]; do
         [ -n "$_xl_line" ] || continue
@@ -169,6 +181,18 @@ xenlevel_apply() {
         fi
     done < /run/xenlevel/agent.log
 
+    if [ "$_xl_timeout" -gt 0 ] && { [ "$_xl_rc" = 124 ] || [ "$_xl_rc" = 137 ]; }; then
+        # The agent may have levelled and then hung (e.g. on xenstore, which
+        # has no daemon yet): trust a "levelled" status it wrote, loudly.
+        if grep -q '^state=levelled$' /run/xenlevel/status 2> /dev/null; then
+            _xenlevel_log warn "agent killed after ${_xl_timeout}s (rd.xenlevel.timeout), after it recorded state=levelled"
+            : > /run/xenlevel/done
+            _xenlevel_log info "levelled: $(grep -v '^$' /run/xenlevel/status | tr '\n' ' ')"
+            return 0
+        fi
+        _xenlevel_fail "agent killed after ${_xl_timeout}s (rd.xenlevel.timeout)${_xl_last:+; last output: $_xl_last}" "$_xl_level" "$_xl_gen"
+        return 1
+    fi
     if [ "$_xl_rc" != 0 ]; then
         _xenlevel_fail "agent exited $_xl_rc${_xl_last:+: $_xl_last}" "$_xl_level" "$_xl_gen"
         return 1
