@@ -148,12 +148,12 @@ void xl_check(const struct xl_host_report *host, const struct xl_level *l,
          * hardware reports needs enforcing; bits Xen synthesises (not in
          * raw) and bits the level adds are invisible to native CPUID.
          */
-        if ( !(host->pv_def.w[w] & ~l->pv.w[w] & native->w[w]) )
+        cap = xl_word_cap(w);
+        if ( cap != 0 && !(host->pv_def.w[w] & ~l->pv.w[w] & native->w[w]) )
         {
             res->pv_native_ok |= 1U << w;
             continue;
         }
-        cap = xl_word_cap(w);
         if ( host->caps & XL_CAP_FAULTING )
             continue;
         if ( cap == 0 || (cap != ~0U && (host->caps & cap)) )
@@ -297,12 +297,12 @@ void xl_check_print(FILE *f, const struct xl_host_report *host,
         }
         fprintf(f, "): ");
         if ( res->pv_native_ok & (1U << w) )
-            fprintf(f, "nothing to enforce (native CPUID does not report "
-                    "the hidden bits)\n");
+            fprintf(f, "nothing to enforce (the hardware's CPUID reports "
+                    "none of the hidden bits)\n");
         else if ( res->caps & XL_CAP_FAULTING )
             fprintf(f, "enforced by CPUID faulting\n");
         else if ( cap == 0 )
-            fprintf(f, "enforced (MSR reads trap to Xen)\n");
+            fprintf(f, "enforced (a PV guest's RDMSR traps to Xen)\n");
         else if ( cap != ~0U && (res->caps & cap) )
         {
             unsigned int b = 0;
