@@ -364,6 +364,12 @@ static int load_level_xs(struct globals *g, struct xl_level *l, bool must)
     int rc;
 
     rc = xl_xs_open(&xs);
+    if ( rc && !must )
+    {
+        log_debug("xenstore %s: no xenstored (%s): next source", path,
+                  strerror(-rc));
+        return -ENOENT;
+    }
     if ( rc )
     {
         log_warnx("xenstore %s: cannot open xenstore: %s", path,
@@ -611,7 +617,7 @@ static int do_apply(struct globals *g, const struct xl_level *l,
                   l->name, l->generation, rq->source, res->reason);
         if ( rq->boot )
             write_status(&g->cfg, "unlevelled", l, rq->source, res->reason);
-        if ( !rq->dry )
+        if ( !rq->dry && !rq->boot )
             record_xs_status(&g->cfg, "refused", l, res->reason);
         goto out;
     }
@@ -625,7 +631,8 @@ static int do_apply(struct globals *g, const struct xl_level *l,
         log_warnx("level applied but not persisted: %s",
                   xl_err_str(&err, buf, sizeof(buf)));
     write_status(&g->cfg, "levelled", l, rq->source, "");
-    record_xs_status(&g->cfg, "levelled", l, "");
+    if ( !rq->boot )
+        record_xs_status(&g->cfg, "levelled", l, "");
  out:
     free(h);
     free(res);

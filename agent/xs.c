@@ -23,7 +23,8 @@ int xl_xs_open(struct xl_xs **xp)
 
     if ( !x )
         return -ENOMEM;
-    x->h = xs_open(0);
+    /* Socket only: never block on /dev/xen/xenbus when no xenstored runs. */
+    x->h = xs_open(XS_OPEN_SOCKETONLY);
     if ( !x->h )
     {
         int rc = -errno;
