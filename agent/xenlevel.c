@@ -693,8 +693,11 @@ static int cmd_apply(struct globals *g, int argc, char **argv)
         return rc;
     }
     rq.source = used;
-    /* The persisted file itself needs no second copy. */
-    rq.persist = strcmp(used, g->cfg.persist) != 0;
+    /*
+     * The persisted file itself needs no second copy, and at boot the
+     * initramfs has nowhere lasting to write it.
+     */
+    rq.persist = !rq.boot && strcmp(used, g->cfg.persist) != 0;
     return do_apply(g, &l, &rq);
 }
 

@@ -4,7 +4,7 @@
 #
 # Hooked at pre-pivot (the root is mounted at $NEWROOT, so the persisted
 # newest level $NEWROOT/var/lib/xenlevel/level is preferred over the copy
-# baked into the initramfs).  Other hooks (e.g. a lean image without a real
+# baked into the initramfs, unless that copy has a higher generation).  Other hooks (e.g. a lean image without a real
 # root) can run it earlier by sourcing it:  . /sbin/xenlevel-apply
 # (sourcing keeps rd.xenlevel.strict's die semantics; executed as a command it
 # exits 1 instead).  It runs at most once per boot (/run/xenlevel/done);
@@ -142,6 +142,20 @@ xenlevel_apply() {
         fi
     elif [ -f "$_xl_root/var/lib/xenlevel/level" ]; then
         _xl_level=$_xl_root/var/lib/xenlevel/level
+        # ... unless the initramfs was rebuilt with a newer generation
+        if [ -f /etc/xen/xenlevel/level ]; then
+            _xl_gp="$(_xenlevel_generation "$_xl_level")"
+            _xl_gb="$(_xenlevel_generation /etc/xen/xenlevel/level)"
+            case "$_xl_gp$_xl_gb" in
+                *[!0-9]*) ;;
+                *)
+                    if [ -n "$_xl_gb" ] && [ "${_xl_gb}" -gt "${_xl_gp:-0}" ]; then
+                        _xenlevel_log info "baked-in level (generation $_xl_gb) is newer than $_xl_level (generation ${_xl_gp:-none})"
+                        _xl_level=/etc/xen/xenlevel/level
+                    fi
+                    ;;
+            esac
+        fi
     elif [ -f /etc/xen/xenlevel/level ]; then
         _xl_level=/etc/xen/xenlevel/level
     else
