@@ -146,6 +146,8 @@ install: agent/xenlevel
 	install -D -m 0644 config/xenlevel.conf $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf.sample
 	install -d $(DESTDIR)$(DRACUTDIR)/55xenlevel
 	install -m 0755 dracut-module/55xenlevel/*.sh $(DESTDIR)$(DRACUTDIR)/55xenlevel/
+	install -D -m 0644 config/systemd/xenlevel.service $(DESTDIR)$(UNITDIR)/xenlevel.service
+	install -D -m 0644 config/systemd/xendomains.service.d/xenlevel.conf $(DESTDIR)$(UNITDIR)/xendomains.service.d/xenlevel.conf
 
 clean:
 	rm -rf build agent/xenlevel

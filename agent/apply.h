@@ -30,6 +30,7 @@ enum {
     XL_EXIT_NOSYSCTL = 8,       /* Xen lacks XEN_SYSCTL_set_cpu_policy */
     XL_EXIT_XS = 9,             /* xenstore unreachable/untrusted/oversized */
     XL_EXIT_STALE = 10,         /* level older than the persisted one */
+    XL_EXIT_GATE = 11,          /* gate: guests held on an unlevelled host */
 };
 
 /* What a host is: its report, plus the policies behind it. */

@@ -37,6 +37,7 @@ static const struct xl_ini_schema schema[] = {
     { "policy", "missing_features", false },
     { "policy", "pv_enforcement", false },
     { "policy", "mask", false },
+    { "policy", "unlevelled_guests", false },
     { "log", "level", false },
     { "log", "kmsg", false },
 };
@@ -224,7 +225,9 @@ int xl_config_parse(const char *name, const char *text, struct xl_config *c,
          (rc = choice(&ini, "policy", "missing_features", "refuse", "allow",
                       &c->missing_allow, err)) ||
          (rc = choice(&ini, "policy", "pv_enforcement", "refuse", "allow",
-                      &c->pv_enforce_allow, err)) )
+                      &c->pv_enforce_allow, err)) ||
+         (rc = choice(&ini, "policy", "unlevelled_guests", "start", "hold",
+                      &c->hold_guests, err)) )
         goto out;
     if ( (e = xl_ini_get(&ini, "policy", "mask")) )
     {

@@ -51,6 +51,9 @@ static const char usage_text[] =
 "        Service: apply each level published in xenstore (xenlevel.service).\n"
 "  status [--json]\n"
 "        Show Xen's current default policies against the active level.\n"
+"  gate\n"
+"        Exit 11 when this host is not levelled and the site config says\n"
+"        unlevelled_guests = hold (xendomains.service runs it first).\n"
 "\n"
 "Global options:\n"
 "  -c, --config FILE      site config (default " XL_DEFAULT_CONFIG " if present)\n"
@@ -74,6 +77,7 @@ static const char usage_text[] =
 "  9 xenstore: unreachable, untrusted node (another domain can write it)\n"
 "    or oversized value (the message names the path)\n"
 "  10 the level is older than the persisted one (generation rule)\n"
+"  11 gate: guests held back on an unlevelled host\n"
 "\n"
 "See xenlevel(8) and xenlevel.conf(5).\n";
 
@@ -789,6 +793,44 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
     return XL_EXIT_XS;
 }
 
+static int cmd_gate(struct globals *g, int argc, char **argv)
+{
+    char *text = NULL, state[64] = "", reason[1024] = "";
+    struct xl_err err = { .line = 0 };
+    size_t len;
+    char *line, *save = NULL;
+
+    (void)argv;
+    if ( argc - optind != 0 )
+        return usage_error("gate: %s", "takes no arguments");
+    if ( xl_read_file(g->cfg.status, &text, &len, &err) == 0 )
+    {
+        for ( line = strtok_r(text, "\n", &save); line;
+              line = strtok_r(NULL, "\n", &save) )
+        {
+            if ( !strncmp(line, "state=", 6) )
+                snprintf(state, sizeof(state), "%s", line + 6);
+            else if ( !strncmp(line, "reason=", 7) )
+                snprintf(reason, sizeof(reason), "%s", line + 7);
+        }
+        free(text);
+    }
+    else
+        snprintf(reason, sizeof(reason), "no status record %.900s",
+                 g->cfg.status);
+    if ( !strcmp(state, "levelled") || !strcmp(state, "disabled") )
+        return XL_EXIT_OK;
+    if ( !g->cfg.hold_guests )
+    {
+        log_warnx("host is not levelled (%s); starting guests anyway "
+                  "(unlevelled_guests = start)", reason);
+        return XL_EXIT_OK;
+    }
+    log_warnx("host is not levelled (%s): holding guests back "
+              "(unlevelled_guests = hold)", reason);
+    return XL_EXIT_GATE;
+}
+
 static void json_str(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -992,6 +1034,8 @@ int main(int argc, char **argv)
         return cmd_define(&g, cargc, cargv);
     if ( !strcmp(cmd, "apply") )
         return cmd_apply(&g, cargc, cargv);
+    if ( !strcmp(cmd, "gate") )
+        return cmd_gate(&g, cargc, cargv);
     if ( !strcmp(cmd, "publish") )
         return cmd_publish(&g, cargc, cargv);
     if ( !strcmp(cmd, "watch") )
