@@ -104,6 +104,23 @@ static int input_error(const struct xl_err *err)
     return XL_EXIT_INPUT;
 }
 
+/* A name for a report or level: INI-safe, non-empty, short. */
+static bool valid_name(const char *name)
+{
+    return name && *name && strlen(name) < XL_NAME_MAX &&
+           !strpbrk(name, " \t\n;#[]=");
+}
+
+/* --generation: a non-negative decimal integer. */
+static bool parse_generation(const char *arg, unsigned long long *gen)
+{
+    char *end;
+
+    errno = 0;
+    *gen = strtoull(arg, &end, 10);
+    return !errno && *arg && arg[0] != '-' && !*end;
+}
+
 /* Load this host: from Xen, or from --host-report. */
 static int load_host(struct globals *g, const char *name, struct xl_host *h,
                      struct xl_xen **xp)
@@ -179,8 +196,7 @@ static int cmd_report(struct globals *g, int argc, char **argv)
         }
     if ( optind != argc )
         return usage_error("report: unexpected argument '%s'", argv[optind]);
-    if ( name && (!*name || strlen(name) >= XL_NAME_MAX ||
-                  strpbrk(name, " \t\n;#[]=")) )
+    if ( name && !valid_name(name) )
         return usage_error("report: bad --name '%s'", name);
     h = calloc(1, sizeof(*h));
     if ( !h )
@@ -221,7 +237,7 @@ static int cmd_compute(struct globals *g, int argc, char **argv)
     struct xl_host_report *hosts = NULL;
     struct xl_err err = { .line = 0 };
     struct xl_level l;
-    char *data = NULL, *end;
+    char *data = NULL;
     size_t len = 0;
     int c, i, n, rc;
     FILE *f;
@@ -232,16 +248,13 @@ static int cmd_compute(struct globals *g, int argc, char **argv)
         case 'n': name = optarg; break;
         case 'o': output = optarg; break;
         case 'g':
-            errno = 0;
-            gen = strtoull(optarg, &end, 10);
-            if ( errno || *end || !*optarg || optarg[0] == '-' )
+            if ( !parse_generation(optarg, &gen) )
                 return usage_error("compute: --generation '%s' is not a "
                                    "non-negative integer", optarg);
             break;
         default: return XL_EXIT_USAGE;
         }
-    if ( !*name || strlen(name) >= XL_NAME_MAX ||
-         strpbrk(name, " \t\n;#[]=") )
+    if ( !valid_name(name) )
         return usage_error("compute: bad --name '%s'", name);
     n = argc - optind;
     if ( n <= 0 )
@@ -297,7 +310,7 @@ static int cmd_define(struct globals *g, int argc, char **argv)
     unsigned long long gen = 1;
     bool hvm = true;
     struct xl_level l;
-    char *data = NULL, *end;
+    char *data = NULL;
     size_t len = 0;
     int c, i, rc;
     FILE *f;
@@ -311,16 +324,13 @@ static int cmd_define(struct globals *g, int argc, char **argv)
         case 'N': hvm = false; break;
         case 'o': output = optarg; break;
         case 'g':
-            errno = 0;
-            gen = strtoull(optarg, &end, 10);
-            if ( errno || *end || !*optarg || optarg[0] == '-' )
+            if ( !parse_generation(optarg, &gen) )
                 return usage_error("define: --generation '%s' is not a "
                                    "non-negative integer", optarg);
             break;
         default: return XL_EXIT_USAGE;
         }
-    if ( !name || !*name || strlen(name) >= XL_NAME_MAX ||
-         strpbrk(name, " \t\n;#[]=") )
+    if ( !valid_name(name) )
         return usage_error("define: %s", "needs a valid --name");
     if ( !vendor || strlen(vendor) != 12 )
         return usage_error("define: --vendor '%s' is not a 12-character "
