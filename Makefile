@@ -144,6 +144,8 @@ install: agent/xenlevel
 	install -D -m 0644 agent/xenlevel.8 $(DESTDIR)$(MANDIR)/man8/xenlevel.8
 	install -D -m 0644 agent/xenlevel.conf.5 $(DESTDIR)$(MANDIR)/man5/xenlevel.conf.5
 	install -D -m 0644 config/xenlevel.conf $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf.sample
+	install -d $(DESTDIR)$(PREFIX)/share/xenlevel/levels
+	install -m 0644 config/levels/*.level $(DESTDIR)$(PREFIX)/share/xenlevel/levels/
 	install -d $(DESTDIR)$(DRACUTDIR)/55xenlevel
 	install -m 0755 dracut-module/55xenlevel/*.sh $(DESTDIR)$(DRACUTDIR)/55xenlevel/
 	install -D -m 0644 config/systemd/xenlevel.service $(DESTDIR)$(UNITDIR)/xenlevel.service
