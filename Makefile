@@ -114,6 +114,12 @@ cli-check: build/san/xenlevel
 check: unit-check cli-check fuzz-replay
 	@echo "make check: all unit and CLI tests passed"
 
+# Test-only probe of agent/xen.c and the set_cpu_policy patch (boot tests).
+build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
+	@mkdir -p build/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(XEN_CFLAGS) -o $@ tests/boot/xenprobe.c agent/xen.c \
+	    $(shell $(PKG_CONFIG) --libs xencontrol xenguest xencall)
+
 xen:
 	xen-patches/build-xen.sh
 
