@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <xenstore.h>
 
@@ -23,7 +24,30 @@ int xl_xs_open(struct xl_xs **xp)
 
     if ( !x )
         return -ENOMEM;
-    /* Socket only: never block on /dev/xen/xenbus when no xenstored runs. */
+    /*
+     * Socket only: never block on /dev/xen/xenbus when no xenstored runs.
+     * libxenstore 4.17 ignores XS_OPEN_SOCKETONLY and falls back to
+     * /dev/xen/xenbus, where a request blocks for ever without a daemon;
+     * so look for the socket ourselves (same path rules as libxenstore).
+     */
+    {
+        const char *p = getenv("XENSTORED_PATH"), *dir;
+        char sock[4096];
+        struct stat st;
+
+        if ( !p )
+        {
+            dir = getenv("XENSTORED_RUNDIR");
+            snprintf(sock, sizeof(sock), "%s/socket",
+                     dir ? dir : "/var/run/xenstored");
+            p = sock;
+        }
+        if ( stat(p, &st) || !S_ISSOCK(st.st_mode) )
+        {
+            free(x);
+            return -ENOENT;
+        }
+    }
     x->h = xs_open(XS_OPEN_SOCKETONLY);
     if ( !x->h )
     {
