@@ -603,6 +603,9 @@ static int do_apply(struct globals *g, const struct xl_level *l,
                                  &err) )
         {
             log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
+            /* A refused publication is a status too (the watcher's). */
+            if ( !rq->boot )
+                record_xs_status(&g->cfg, "refused", l, buf);
             rc = XL_EXIT_STALE;
             goto out;
         }
