@@ -85,6 +85,7 @@ struct globals {
     const char *config;
     const char *host_report;
     struct xl_config cfg;
+    bool current_defaults;      /* status: the defaults as they are now */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -122,6 +123,62 @@ static bool parse_generation(const char *arg, unsigned long long *gen)
 }
 
 /* Load this host: from Xen, or from --host-report. */
+/*
+ * Xen's own (boot-time) default featuresets.  Xen recomputes nothing once a
+ * level is installed: after levelling, the current defaults are the level,
+ * so "what this host can offer" (check, apply, report) must come from the
+ * defaults as they were before the first levelling of this boot.  The first
+ * agent run of a boot (the initramfs hook) records them next to the status
+ * record, on /run (a tmpfs, so a reboot forgets them); later runs read them.
+ */
+static void native_defaults(const struct globals *g, struct xl_host *h,
+                            bool use)
+{
+    char path[4200], line[512], fs[XL_FS_STRLEN], tmp[4220];
+    const char *slash = strrchr(g->cfg.status, '/');
+    struct xl_fs pv, hvm;
+    bool have_pv = false, have_hvm = false;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%.*s/native-defaults",
+             slash ? (int)(slash - g->cfg.status) : 1,
+             slash ? g->cfg.status : ".");
+    f = fopen(path, "r");
+    if ( !f )
+    {
+        snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+        f = fopen(tmp, "w");
+        if ( !f )
+            return;             /* no /run/xenlevel yet: nothing to keep */
+        xl_fs_format(&h->rep.pv_def, fs);
+        fprintf(f, "pv = %s\n", fs);
+        if ( h->rep.has_hvm )
+        {
+            xl_fs_format(&h->rep.hvm_def, fs);
+            fprintf(f, "hvm = %s\n", fs);
+        }
+        if ( fclose(f) || rename(tmp, path) )
+            unlink(tmp);
+        return;
+    }
+    while ( fgets(line, sizeof(line), f) )
+    {
+        line[strcspn(line, "\n")] = 0;
+        if ( !strncmp(line, "pv = ", 5) )
+            have_pv = !xl_fs_parse(line + 5, &pv, false, NULL);
+        else if ( !strncmp(line, "hvm = ", 6) )
+            have_hvm = !xl_fs_parse(line + 6, &hvm, false, NULL);
+    }
+    fclose(f);
+    if ( !use )
+        return;
+    if ( have_pv )
+        h->rep.pv_def = pv;
+    if ( have_hvm && h->rep.has_hvm )
+        h->rep.hvm_def = hvm;
+    log_debug("host defaults as Xen computed them at boot: %s", path);
+}
+
 static int load_host(struct globals *g, const char *name, struct xl_host *h,
                      struct xl_xen **xp)
 {
@@ -151,6 +208,8 @@ static int load_host(struct globals *g, const char *name, struct xl_host *h,
         log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
         return XL_EXIT_XEN;
     }
+    /* status compares the current defaults; the rest wants Xen's own. */
+    native_defaults(g, h, !g->current_defaults);
     return XL_EXIT_OK;
 }
 
@@ -884,6 +943,7 @@ static int cmd_status(struct globals *g, int argc, char **argv)
     h = calloc(1, sizeof(*h));
     if ( !h )
         return XL_EXIT_ERROR;
+    g->current_defaults = true;
     rc = load_host(g, NULL, h, &x);
     if ( rc )
         goto out;
