@@ -67,8 +67,24 @@ static void vlog(enum xl_log_level pri, const char *fmt, va_list ap,
     fprintf(stderr, "xenlevel: %s%s%s\n", msg, suffix ? ": " : "",
             suffix ? suffix : "");
     if ( kmsg_fd >= 0 )
-        dprintf(kmsg_fd, "<%d>xenlevel: %s%s%s\n", pri, msg,
-                suffix ? ": " : "", suffix ? suffix : "");
+    {
+        /*
+         * One write() per record.  Not dprintf(): glibc's vdprintf() first
+         * asks lseek(fd, 0, SEEK_CUR), /dev/kmsg answers -EINVAL and
+         * vdprintf() gives up without writing anything.
+         */
+        char rec[1200];
+        int n = snprintf(rec, sizeof(rec), "<%d>xenlevel: %s%s%s\n", pri,
+                         msg, suffix ? ": " : "", suffix ? suffix : "");
+
+        if ( n > 0 )
+        {
+            ssize_t w = write(kmsg_fd, rec,
+                              (size_t)n < sizeof(rec) ? (size_t)n
+                                                      : sizeof(rec) - 1);
+            (void)w;
+        }
+    }
 }
 
 void log_warn(const char *fmt, ...)
