@@ -122,7 +122,6 @@ static bool parse_generation(const char *arg, unsigned long long *gen)
     return !errno && *arg && arg[0] != '-' && !*end;
 }
 
-/* Load this host: from Xen, or from --host-report. */
 /*
  * Xen's own (boot-time) default featuresets.  Xen recomputes nothing once a
  * level is installed: after levelling, the current defaults are the level,
@@ -179,6 +178,7 @@ static void native_defaults(const struct globals *g, struct xl_host *h,
     log_debug("host defaults as Xen computed them at boot: %s", path);
 }
 
+/* Load this host: from Xen, or from --host-report. */
 static int load_host(struct globals *g, const char *name, struct xl_host *h,
                      struct xl_xen **xp)
 {
