@@ -221,7 +221,8 @@ static int serialise(struct xl_xen *x, const xc_cpu_policy_t *pol,
     return 0;
 }
 
-int xl_xen_get_policy(struct xl_xen *x, unsigned int index,
+/* A system policy (XL_POL_* index) or a domain's, serialised. */
+static int get_policy(struct xl_xen *x, bool domain, uint32_t id,
                       struct xl_policy *out)
 {
     xc_cpu_policy_t *pol;
@@ -229,15 +230,13 @@ int xl_xen_get_policy(struct xl_xen *x, unsigned int index,
 
     memset(out, 0, sizeof(*out));
 
-    if ( index >= XL_POL_NR )
-        return -EINVAL;
-
     pol = xc_cpu_policy_init();
     if ( !pol )
         return -ENOMEM;
 
     errno = 0;
-    if ( xc_cpu_policy_get_system(x->xch, index, pol) )
+    if ( domain ? xc_cpu_policy_get_domain(x->xch, id, pol)
+                : xc_cpu_policy_get_system(x->xch, id, pol) )
     {
         rc = neg_errno();
         goto out;
@@ -250,30 +249,18 @@ int xl_xen_get_policy(struct xl_xen *x, unsigned int index,
     return rc;
 }
 
+int xl_xen_get_policy(struct xl_xen *x, unsigned int index,
+                      struct xl_policy *out)
+{
+    if ( index >= XL_POL_NR )
+        return -EINVAL;
+    return get_policy(x, false, index, out);
+}
+
 int xl_xen_domain_policy(struct xl_xen *x, uint32_t domid,
                          struct xl_policy *out)
 {
-    xc_cpu_policy_t *pol;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-
-    pol = xc_cpu_policy_init();
-    if ( !pol )
-        return -ENOMEM;
-
-    errno = 0;
-    if ( xc_cpu_policy_get_domain(x->xch, domid, pol) )
-    {
-        rc = neg_errno();
-        goto out;
-    }
-
-    rc = serialise(x, pol, out);
-
- out:
-    xc_cpu_policy_destroy(pol);
-    return rc;
+    return get_policy(x, true, domid, out);
 }
 
 int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
