@@ -123,7 +123,7 @@ build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
 xen:
 	xen-patches/build-xen.sh
 
-boot-check: agent/xenlevel
+boot-check: agent/xenlevel build/tests/xenprobe
 	tests/boot/run-all
 
 deps:
