@@ -171,7 +171,11 @@ xenlevel_apply() {
 
     _xl_timeout="$(getarg rd.xenlevel.timeout=)"
     case "$_xl_timeout" in
-        '' | *[!0-9]*) _xl_timeout=120 ;;
+        '') _xl_timeout=120 ;;
+        *[!0-9]*)
+            _xenlevel_log warn "rd.xenlevel.timeout=$_xl_timeout is not a number of seconds; using 120"
+            _xl_timeout=120
+            ;;
     esac
     command -v timeout > /dev/null 2>&1 || _xl_timeout=0
 
