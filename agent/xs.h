@@ -13,7 +13,9 @@
 
 #include "err.h"
 
-#define XL_XS_MAX_VALUE 8192        /* larger level values are refused */
+#define XL_XS_MAX_VALUE 3072        /* larger level values are refused; a
+                                       * level is ~1.2 KiB, and xenstore's
+                                       * payload limit is 4096 */
 
 /* A node permission as libxenstore gives it. */
 struct xl_xs_perm {
