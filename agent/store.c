@@ -154,14 +154,15 @@ void xl_unlock(int fd)
         close(fd);
 }
 
-void xl_lock_path(const char *status, char *buf, size_t len)
+void xl_state_path(const char *status, const char *name, char *buf,
+                   size_t len)
 {
     const char *slash = strrchr(status, '/');
 
     if ( slash )
-        snprintf(buf, len, "%.*s/lock", (int)(slash - status), status);
+        snprintf(buf, len, "%.*s/%s", (int)(slash - status), status, name);
     else
-        snprintf(buf, len, "lock");
+        snprintf(buf, len, "%s", name);
 }
 
 int xl_generation_check(const struct xl_level *l, const char *persist_path,

@@ -22,8 +22,9 @@ int xl_write_atomic(const char *path, const char *data, size_t len,
 int xl_lock(const char *path, int *fd, struct xl_err *err);
 void xl_unlock(int fd);
 
-/* The lock file beside the status record. */
-void xl_lock_path(const char *status, char *buf, size_t len);
+/* A state file (the lock, native-defaults) in the status record's dir. */
+void xl_state_path(const char *status, const char *name, char *buf,
+                   size_t len);
 
 struct xl_level;
 

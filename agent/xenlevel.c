@@ -133,31 +133,31 @@ static bool parse_generation(const char *arg, unsigned long long *gen)
 static void native_defaults(const struct globals *g, struct xl_host *h,
                             bool use)
 {
-    char path[4200], line[512], fs[XL_FS_STRLEN], tmp[4220];
-    const char *slash = strrchr(g->cfg.status, '/');
+    char path[4200], line[512], fs[XL_FS_STRLEN], rec[2 * XL_FS_STRLEN + 16];
     struct xl_fs pv, hvm;
     bool have_pv = false, have_hvm = false;
+    struct xl_err err;
     FILE *f;
 
-    snprintf(path, sizeof(path), "%.*s/native-defaults",
-             slash ? (int)(slash - g->cfg.status) : 1,
-             slash ? g->cfg.status : ".");
+    xl_state_path(g->cfg.status, "native-defaults", path, sizeof(path));
     f = fopen(path, "r");
     if ( !f )
     {
-        snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-        f = fopen(tmp, "w");
-        if ( !f )
+        char dir[4200];
+        int n;
+
+        xl_state_path(g->cfg.status, "", dir, sizeof(dir));
+        if ( access(dir, F_OK) )
             return;             /* no /run/xenlevel yet: nothing to keep */
         xl_fs_format(&h->rep.pv_def, fs);
-        fprintf(f, "pv = %s\n", fs);
+        n = snprintf(rec, sizeof(rec), "pv = %s\n", fs);
         if ( h->rep.has_hvm )
         {
             xl_fs_format(&h->rep.hvm_def, fs);
-            fprintf(f, "hvm = %s\n", fs);
+            n += snprintf(rec + n, sizeof(rec) - (size_t)n, "hvm = %s\n", fs);
         }
-        if ( fclose(f) || rename(tmp, path) )
-            unlink(tmp);
+        if ( xl_write_atomic(path, rec, (size_t)n, 0644, &err) )
+            log_debug("cannot record %s: %s", path, err.msg);
         return;
     }
     while ( fgets(line, sizeof(line), f) )
@@ -652,7 +652,7 @@ static int do_apply(struct globals *g, const struct xl_level *l,
 
     if ( !rq->dry )
     {
-        xl_lock_path(g->cfg.status, lockpath, sizeof(lockpath));
+        xl_state_path(g->cfg.status, "lock", lockpath, sizeof(lockpath));
         if ( xl_lock(lockpath, &lockfd, &err) )
         {
             log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
