@@ -107,10 +107,6 @@ int xl_fs_lookup(const char *name, struct xl_fs *out);
  */
 void xl_fs_print_names(FILE *f, const struct xl_fs *fs);
 
-#endif /* XENLEVEL_FEATURESET_H */
-
-#ifndef XENLEVEL_FEATURESET_POOL
-#define XENLEVEL_FEATURESET_POOL
 /*
  * Pool combination, as XenServer's xc_combine_cpu_featuresets: `all` is the
  * intersection of the hosts' featuresets and `any` their union.  out =
@@ -121,4 +117,5 @@ void xl_fs_print_names(FILE *f, const struct xl_fs *fs);
  */
 void xl_fs_pool(const struct xl_fs *all, const struct xl_fs *any,
                 struct xl_fs *out);
-#endif
+
+#endif /* XENLEVEL_FEATURESET_H */
