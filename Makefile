@@ -16,8 +16,11 @@ PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+DATADIR ?= $(PREFIX)/share/xenlevel
 DRACUTDIR ?= $(PREFIX)/lib/dracut/modules.d
-UNITDIR ?= /lib/systemd/system
+DRACUTCONFDIR ?= $(PREFIX)/lib/dracut/dracut.conf.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 XENLEVEL_CACHE ?= /var/cache/xenlevel
 export XENLEVEL_CACHE
@@ -35,7 +38,7 @@ XEN_CFLAGS = $(shell $(PKG_CONFIG) --cflags xencontrol xenguest xencall)
 XEN_LIBS = $(shell $(PKG_CONFIG) --libs xenguest xencontrol xencall xenstore)
 
 # The pure core: no Xen headers.
-CORE := featureset err inifile level config policy check apply store log
+CORE := featureset err inifile level config policy check apply store log state source
 CORE_OBJ := $(CORE:%=build/agent/%.o)
 AGENT_OBJ := $(CORE_OBJ) build/agent/host.o build/agent/xen.o build/agent/xs.o \
              build/agent/xenlevel.o
@@ -48,7 +51,7 @@ DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     e2fsprogs cpio kmod clang libclang-rt-14-dev
 
 .PHONY: bench fuzz-replay baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
-        deps install clean xen-src
+        deps install uninstall deb clean xen-src
 
 all: agent/xenlevel
 
@@ -145,17 +148,46 @@ demo: deps
 	$(MAKE) agent/xenlevel
 	tests/boot/demo
 
-install: agent/xenlevel
+# make install / uninstall: never build, never touch apt or the network.
+# Build first (make), as yourself; then install, e.g. as root.
+INSTALLED_UNITS := xenlevel.service xenlevel-sync.service xenlevel-gate.service
+install:
+	@test -x agent/xenlevel || { echo "make install: agent/xenlevel is not built: run make first" >&2; exit 1; }
 	install -D -m 0755 agent/xenlevel $(DESTDIR)$(SBINDIR)/xenlevel
 	install -D -m 0644 agent/xenlevel.8 $(DESTDIR)$(MANDIR)/man8/xenlevel.8
 	install -D -m 0644 agent/xenlevel.conf.5 $(DESTDIR)$(MANDIR)/man5/xenlevel.conf.5
-	install -D -m 0644 config/xenlevel.conf $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf.sample
-	install -d $(DESTDIR)$(PREFIX)/share/xenlevel/levels
-	install -m 0644 config/levels/*.level $(DESTDIR)$(PREFIX)/share/xenlevel/levels/
-	install -d $(DESTDIR)$(DRACUTDIR)/55xenlevel
-	install -m 0755 dracut-module/55xenlevel/*.sh $(DESTDIR)$(DRACUTDIR)/55xenlevel/
-	install -D -m 0644 config/systemd/xenlevel.service $(DESTDIR)$(UNITDIR)/xenlevel.service
-	install -D -m 0644 config/systemd/xendomains.service.d/xenlevel.conf $(DESTDIR)$(UNITDIR)/xendomains.service.d/xenlevel.conf
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf ]; then \
+	    echo "make install: keeping $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf; the shipped one is xenlevel.conf.new"; \
+	    install -D -m 0644 config/xenlevel.conf $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf.new; \
+	else install -D -m 0644 config/xenlevel.conf $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf; fi
+	install -d $(DESTDIR)$(DATADIR)/levels
+	install -m 0644 config/levels/*.level $(DESTDIR)$(DATADIR)/levels/
+	dracut-module/install.sh $(DESTDIR)$(DRACUTDIR)/55xenlevel $(SBINDIR)
+	install -D -m 0644 config/dracut/50-xenlevel.conf $(DESTDIR)$(DRACUTCONFDIR)/50-xenlevel.conf
+	install -D -m 0644 config/tmpfiles/xenlevel.conf $(DESTDIR)$(TMPFILESDIR)/xenlevel.conf
+	install -d $(DESTDIR)$(UNITDIR)/xendomains.service.d $(DESTDIR)$(UNITDIR)/libvirtd.service.d
+	for u in $(INSTALLED_UNITS); do \
+	    sed 's|@SBINDIR@|$(SBINDIR)|g' config/systemd/$$u.in > $(DESTDIR)$(UNITDIR)/$$u && \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	sed 's|@SBINDIR@|$(SBINDIR)|g' config/systemd/xendomains.service.d/xenlevel.conf.in \
+	    > $(DESTDIR)$(UNITDIR)/xendomains.service.d/xenlevel.conf
+	install -m 0644 config/systemd/libvirtd.service.d/xenlevel.conf $(DESTDIR)$(UNITDIR)/libvirtd.service.d/xenlevel.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/xenlevel $(DESTDIR)$(MANDIR)/man8/xenlevel.8 \
+	    $(DESTDIR)$(MANDIR)/man5/xenlevel.conf.5 $(DESTDIR)$(DRACUTCONFDIR)/50-xenlevel.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/xenlevel.conf $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf.new \
+	    $(DESTDIR)$(UNITDIR)/xendomains.service.d/xenlevel.conf \
+	    $(DESTDIR)$(UNITDIR)/libvirtd.service.d/xenlevel.conf
+	for u in $(INSTALLED_UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	rm -rf $(DESTDIR)$(DRACUTDIR)/55xenlevel $(DESTDIR)$(DATADIR)
+	-rmdir $(DESTDIR)$(UNITDIR)/xendomains.service.d $(DESTDIR)$(UNITDIR)/libvirtd.service.d 2>/dev/null
+	@echo "make uninstall: kept $(DESTDIR)$(SYSCONFDIR)/xen/xenlevel.conf and /var/lib/xenlevel (your config and persisted level)"
+
+# Debian packages (dpkg-deb): xenlevel and the patched hypervisor.
+DEBDIR ?= build/deb
+deb: agent/xenlevel
+	config/debian/build-debs $(DEBDIR)
 
 clean:
 	rm -rf build agent/xenlevel

@@ -31,6 +31,9 @@ enum {
     XL_EXIT_XS = 9,             /* xenstore unreachable/untrusted/oversized */
     XL_EXIT_STALE = 10,         /* level older than the persisted one */
     XL_EXIT_GATE = 11,          /* gate: guests held on an unlevelled host */
+    XL_EXIT_NOT_LEVELLED = 12,  /* status/sync: the host is not levelled */
+    XL_EXIT_NO_LEVEL = 13,      /* boot: no level to apply at all */
+    XL_EXIT_NOT_PERSISTED = 14, /* installed in Xen, but not persisted */
 };
 
 /* What a host is: its report, plus the policies behind it. */

@@ -59,11 +59,18 @@ int log_parse_level(const char *s, enum xl_log_level *level)
 static void vlog(enum xl_log_level pri, const char *fmt, va_list ap,
                  const char *suffix)
 {
-    char msg[1024];
+    char msg[1024], *p;
 
     if ( pri > verbosity )
         return;
     vsnprintf(msg, sizeof(msg), fmt, ap);
+    /*
+     * One record, one line: a control character from a file name, a level
+     * or a xenstore value must not start a forged line in the journal.
+     */
+    for ( p = msg; *p; p++ )
+        if ( (unsigned char)*p < 0x20 || *p == 0x7f )
+            *p = '?';
     fprintf(stderr, "xenlevel: %s%s%s\n", msg, suffix ? ": " : "",
             suffix ? suffix : "");
     if ( kmsg_fd >= 0 )

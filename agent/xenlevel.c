@@ -8,6 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -17,6 +22,8 @@
 #include "inifile.h"
 #include "level.h"
 #include "log.h"
+#include "source.h"
+#include "state.h"
 #include "store.h"
 #include "xs.h"
 
@@ -81,8 +88,16 @@ static const char usage_text[] =
 "\n"
 "See xenlevel(8) and xenlevel.conf(5).\n";
 
+/* The hypervisor that the xenlevel-hypervisor package installs, and the
+ * tag its version string carries (XEN_VENDORVERSION). */
+#define XL_PATCHED_XEN "/boot/xen-4.17-xenlevel-amd64.gz"
+#define XL_PATCHED_TAG "xenlevel"
+/* libvirt's libxl driver skips autostart when this file exists. */
+#define XL_LIBVIRT_AUTOSTARTED "/run/libvirt/libxl/autostarted"
+
 struct globals {
     const char *config;
+    const char *root;           /* apply --boot --root: the real root */
     const char *host_report;
     struct xl_config cfg;
     bool current_defaults;      /* status: the defaults as they are now */
@@ -556,28 +571,112 @@ static int cmd_check(struct globals *g, int argc, char **argv)
     return rc;
 }
 
-static void write_status(const struct xl_config *cfg, const char *state,
-                         const struct xl_level *l, const char *source,
-                         const char *reason)
+/* Read and parse a state record; -ENOENT quietly when it does not exist. */
+static int read_status(const char *path, struct xl_status *st,
+                       struct xl_err *err)
+{
+    char *text = NULL;
+    size_t len;
+    int rc;
+
+    if ( access(path, F_OK) )
+        return -ENOENT;
+    rc = xl_read_file(path, &text, &len, err);
+    if ( !rc )
+        rc = xl_status_parse(path, text, st, err);
+    free(text);
+    return rc;
+}
+
+/*
+ * Record an outcome: the status record, and for the boot stages (initramfs,
+ * sync) the boot record as well.  One writer: state.c formats it.
+ */
+static void record_status(const struct globals *g, const struct xl_status *st)
 {
     struct xl_err err = { .line = 0 };
-    char buf[4096], ebuf[1024];
-    int n;
+    char buf[4 * XL_STATE_TEXT], ebuf[1024], path[4200];
 
-    n = snprintf(buf, sizeof(buf),
-                 "state=%s\nlevel=%s\ngeneration=%" PRIu64 "\nsource=%s\n"
-                 "reason=%s\n", state, l ? l->name : "",
-                 l ? l->generation : 0, source ? source : "",
-                 reason ? reason : "");
-    if ( n < 0 || (size_t)n >= sizeof(buf) )
-        n = (int)strlen(buf);
-    if ( xl_write_atomic(cfg->status, buf, (size_t)n, 0644, &err) )
+    if ( xl_status_format(st, buf, sizeof(buf)) )
+        return;
+    if ( xl_write_atomic(g->cfg.status, buf, strlen(buf), 0644, &err) )
         log_warnx("status record: %s", xl_err_str(&err, ebuf, sizeof(ebuf)));
+    if ( strcmp(st->stage, "initramfs") && strcmp(st->stage, "sync") )
+        return;
+    xl_state_path(g->cfg.status, "boot", path, sizeof(path));
+    if ( xl_write_atomic(path, buf, strlen(buf), 0644, &err) )
+        log_warnx("boot record: %s", xl_err_str(&err, ebuf, sizeof(ebuf)));
+}
+
+/* Fill a status from a level, an exit code and a reason. */
+static void make_status(struct xl_status *st, const char *stage,
+                        const char *state, const char *cause,
+                        const struct xl_level *l, const char *source,
+                        const char *reason, int exit_code)
+{
+    xl_status_init(st);
+    XL_STATUS_SET(st, state, "%s", state);
+    XL_STATUS_SET(st, stage, "%s", stage ? stage : "apply");
+    XL_STATUS_SET(st, cause, "%s", cause ? cause : "");
+    XL_STATUS_SET(st, source, "%s", source ? source : "");
+    XL_STATUS_SET(st, reason, "%s", reason ? reason : "");
+    if ( l )
+    {
+        XL_STATUS_SET(st, level, "%s", l->name);
+        st->generation = l->generation;
+        st->has_generation = true;
+    }
+    st->exit_code = exit_code;
+}
+
+/* The cause= token of an apply exit code. */
+static const char *exit_cause(int rc)
+{
+    switch ( rc )
+    {
+    case XL_EXIT_OK: return "";
+    case XL_EXIT_INPUT: return XL_CAUSE_BAD_LEVEL;
+    case XL_EXIT_HONOUR: return XL_CAUSE_HONOUR;
+    case XL_EXIT_ENFORCE: return XL_CAUSE_ENFORCE;
+    case XL_EXIT_VENDOR: return XL_CAUSE_VENDOR;
+    case XL_EXIT_NOSYSCTL: return XL_CAUSE_UNPATCHED;
+    case XL_EXIT_STALE: return XL_CAUSE_STALE;
+    case XL_EXIT_NOT_PERSISTED: return XL_CAUSE_NOT_PERSISTED;
+    default: return XL_CAUSE_XEN;
+    }
+}
+
+/*
+ * This Xen has no XEN_SYSCTL_set_cpu_policy.  Say which hypervisor was
+ * booted and, when the xenlevel hypervisor package is installed but was not
+ * booted (a Debian Xen update took GRUB's default), say exactly that.
+ */
+static void unpatched_reason(const struct globals *g, const char *xen_version,
+                             char *buf, size_t len)
+{
+    char boot[4200];
+    const char *root = g->root ? g->root : "";
+
+    snprintf(boot, sizeof(boot), "%s%s", root, XL_PATCHED_XEN);
+    if ( !access(boot, F_OK) && !strstr(xen_version, XL_PATCHED_TAG) )
+        snprintf(buf, len, "unpatched hypervisor: the booted Xen %s is not "
+                 "xenlevel's (no XEN_SYSCTL_set_cpu_policy); %s is installed "
+                 "but was not booted (GRUB's default changed, e.g. by a "
+                 "Debian Xen update): boot it (see xenlevel(8), HYPERVISOR)",
+                 xen_version, XL_PATCHED_XEN);
+    else
+        snprintf(buf, len, "unpatched hypervisor: the booted Xen %s has no "
+                 "XEN_SYSCTL_set_cpu_policy: install and boot xenlevel's "
+                 "hypervisor package (%s); nothing was changed", xen_version,
+                 XL_PATCHED_XEN);
 }
 
 struct apply_req {
     const char *source;         /* for messages and the status record */
+    const char *stage;          /* status record stage= */
     bool dry, boot, force;
+    bool chosen;                /* picked by the boot rule: no generation
+                                   check, no floor */
     bool persist;               /* persist the level for the next boot */
 };
 
@@ -620,24 +719,162 @@ static void report_guests(struct xl_xen *x, const struct xl_apply_result *res)
     free(p);
 }
 
-static void record_xs_status(const struct xl_config *cfg, const char *state,
-                             const struct xl_level *l, const char *reason)
+static void record_xs_status(const struct globals *g,
+                             const struct xl_status *st)
 {
-    char path[300], val[1400];
+    char path[300], val[4 * XL_STATE_TEXT];
     struct xl_xs *xs;
 
-    if ( xl_xs_open(&xs) )
+    if ( xl_status_format(st, val, sizeof(val)) || xl_xs_open(&xs) )
         return;
-    snprintf(path, sizeof(path), "%s-status", cfg->xenstore_path);
-    snprintf(val, sizeof(val), "state=%s level=%s generation=%llu reason=%s",
-             state, l ? l->name : "",
-             (unsigned long long)(l ? l->generation : 0), reason);
+    snprintf(path, sizeof(path), "%s-status", g->cfg.xenstore_path);
     if ( xl_xs_write(xs, path, val) )
         log_debug("cannot record status at xenstore %s", path);
     xl_xs_close(xs);
 }
 
-/* The one apply path of the CLI, the boot hook and the watcher. */
+/* The generation floor that `apply --force` leaves next to the persisted
+ * level (see source.h): 0 when there is none or it cannot be read. */
+static uint64_t read_floor(const char *root, const struct xl_config *cfg)
+{
+    struct xl_err err = { .line = 0 };
+    char path[4200], *text = NULL, buf[1024];
+    uint64_t floor = 0;
+    size_t len;
+
+    snprintf(path, sizeof(path), "%s", root ? root : "");
+    xl_state_path(cfg->persist, "forced", path + strlen(path),
+                  sizeof(path) - strlen(path));
+    if ( access(path, F_OK) )
+        return 0;
+    if ( xl_read_file(path, &text, &len, &err) ||
+         xl_floor_parse(path, text, &floor, &err) )
+    {
+        log_warnx("%s (ignored)", xl_err_str(&err, buf, sizeof(buf)));
+        floor = 0;
+    }
+    free(text);
+    return floor;
+}
+
+/*
+ * The site level file: the first of the site config's level files that is
+ * not the persisted level, on the real root (root) when it has one, else
+ * the copy baked into the initramfs.
+ */
+static const char *site_level_path(const struct globals *g, char *buf,
+                                   size_t len)
+{
+    const char *root = g->root ? g->root : "";
+    unsigned int i;
+
+    for ( i = 0; i < g->cfg.nr_files; i++ )
+    {
+        if ( !strcmp(g->cfg.files[i], g->cfg.persist) )
+            continue;
+        snprintf(buf, len, "%s%s", root, g->cfg.files[i]);
+        if ( !access(buf, F_OK) )
+            return buf;
+        if ( *root && !access(g->cfg.files[i], F_OK) )
+            return g->cfg.files[i];
+    }
+    return NULL;
+}
+
+/* Load one boot candidate; a damaged one is named and not used. */
+static void load_candidate(const struct globals *g, const char *path,
+                           struct xl_candidate *c, struct xl_level *l)
+{
+    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
+    struct xl_err err = { .line = 0 };
+    char buf[1024];
+
+    c->path = NULL;
+    c->valid = false;
+    if ( !path || access(path, F_OK) )
+        return;
+    c->path = path;
+    if ( xl_level_load(path, &po, l, &err) )
+    {
+        log_warnx("%s (not used)", xl_err_str(&err, buf, sizeof(buf)));
+        return;
+    }
+    c->valid = true;
+    c->generation = l->generation;
+}
+
+/*
+ * The boot rule (source.h): persisted level or site level.  Returns 0 with
+ * *l and used set, or an XL_EXIT_* code with st filled in.
+ */
+static int boot_select(const struct globals *g, struct xl_level *l,
+                       char *used, size_t usedlen, char *why, size_t whylen)
+{
+    static struct xl_level pl, bl;
+    struct xl_candidate pc, bc;
+    char ppath[4200], bbuf[4200];
+    uint64_t floor;
+
+    snprintf(ppath, sizeof(ppath), "%s%s", g->root ? g->root : "",
+             g->cfg.persist);
+    load_candidate(g, ppath, &pc, &pl);
+    load_candidate(g, site_level_path(g, bbuf, sizeof(bbuf)), &bc, &bl);
+    floor = read_floor(g->root, &g->cfg);
+    switch ( xl_boot_pick(&pc, &bc, floor, why, whylen) )
+    {
+    case XL_PICK_PERSISTED:
+        *l = pl;
+        snprintf(used, usedlen, "%s", pc.path);
+        return 0;
+    case XL_PICK_BAKED:
+        *l = bl;
+        snprintf(used, usedlen, "%s", bc.path);
+        return 0;
+    case XL_PICK_NONE:
+        break;
+    }
+    if ( pc.path || bc.path )
+        snprintf(why, whylen, "no valid level: %.900s%s%.900s is damaged",
+                 pc.path ? pc.path : "", pc.path && bc.path ? " and " : "",
+                 bc.path ? bc.path : "");
+    else
+        snprintf(why, whylen, "no level: neither %.900s nor a site level "
+                 "file (%.900s) exists", ppath,
+                 g->cfg.nr_files > 1 ? g->cfg.files[1] : g->cfg.files[0]);
+    return pc.path || bc.path ? XL_EXIT_INPUT : XL_EXIT_NO_LEVEL;
+}
+
+/*
+ * A forced apply leaves a floor: the highest generation it went back from
+ * (the persisted level's, the site level's), so that the next boot does
+ * not undo it with a site level that is not newer than that.
+ */
+static int write_floor(const struct globals *g, uint64_t persisted,
+                       const struct xl_level *l, struct xl_err *err)
+{
+    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
+    uint64_t floor = read_floor(NULL, &g->cfg);
+    char path[4200], buf[64], sbuf[4200];
+    const char *site = site_level_path(g, sbuf, sizeof(sbuf));
+    struct xl_level *sl = malloc(sizeof(*sl));
+
+    if ( persisted > floor )
+        floor = persisted;
+    if ( sl && site && !xl_level_load(site, &po, sl, NULL) &&
+         sl->generation > floor )
+        floor = sl->generation;
+    free(sl);
+    if ( floor <= l->generation )
+        return 0;
+    xl_state_path(g->cfg.persist, "forced", path, sizeof(path));
+    xl_floor_format(floor, buf, sizeof(buf));
+    log_info("forced back to generation %" PRIu64 ": site levels up to "
+             "generation %" PRIu64 " will not replace it at boot (%s)",
+             l->generation, floor, path);
+    return xl_write_atomic(path, buf, strlen(buf), 0644, err);
+}
+
+/* The one apply path of the CLI, the boot hook, sync and the watcher. */
 static int do_apply(struct globals *g, const struct xl_level *l,
                     const struct apply_req *rq)
 {
@@ -646,8 +883,9 @@ static int do_apply(struct globals *g, const struct xl_level *l,
     struct xl_xen *x = NULL;
     struct xl_host *h = NULL;
     struct xl_err err = { .line = 0 };
+    struct xl_status st;
     char lockpath[4200], buf[1024];
-    uint64_t persisted;
+    uint64_t persisted = 0;
     int rc, lockfd = -1;
 
     if ( !rq->dry )
@@ -658,14 +896,19 @@ static int do_apply(struct globals *g, const struct xl_level *l,
             log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
             return XL_EXIT_ERROR;
         }
+    }
+    if ( !rq->dry && !rq->boot && !rq->chosen )
+    {
         if ( xl_generation_check(l, g->cfg.persist, rq->force, &persisted,
                                  &err) )
         {
-            log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
-            /* A refused publication is a status too (the watcher's). */
-            if ( !rq->boot )
-                record_xs_status(&g->cfg, "refused", l, buf);
+            xl_err_str(&err, buf, sizeof(buf));
+            log_warnx("%s", buf);
             rc = XL_EXIT_STALE;
+            make_status(&st, rq->stage, "refused", XL_CAUSE_STALE, l,
+                        rq->source, buf, rc);
+            /* A refused publication is a status too (the watcher's). */
+            record_xs_status(g, &st);
             goto out;
         }
     }
@@ -679,9 +922,10 @@ static int do_apply(struct globals *g, const struct xl_level *l,
     rc = load_host(g, NULL, h, &x);
     if ( rc )
     {
-        if ( rq->boot )
-            write_status(&g->cfg, "unlevelled", l, rq->source,
-                         "cannot read this host from Xen");
+        make_status(&st, rq->stage, "unlevelled", XL_CAUSE_XEN, l,
+                    rq->source, "cannot read this host from Xen", rc);
+        if ( !rq->dry )
+            record_status(g, &st);
         goto out;
     }
     if ( !rq->dry )
@@ -689,12 +933,19 @@ static int do_apply(struct globals *g, const struct xl_level *l,
     rc = xl_apply(&g->cfg, l, h, rq->dry ? NULL : &ops, stdout, res);
     if ( rc )
     {
+        if ( rc == XL_EXIT_NOSYSCTL )
+            unpatched_reason(g, h->rep.xen_version, res->reason,
+                             sizeof(res->reason));
         log_warnx("level %s generation %" PRIu64 " (%s) not applied: %s",
                   l->name, l->generation, rq->source, res->reason);
-        if ( rq->boot )
-            write_status(&g->cfg, "unlevelled", l, rq->source, res->reason);
-        if ( !rq->dry && !rq->boot )
-            record_xs_status(&g->cfg, "refused", l, res->reason);
+        make_status(&st, rq->stage, "unlevelled", exit_cause(rc), l,
+                    rq->source, res->reason, rc);
+        if ( !rq->dry )
+        {
+            record_status(g, &st);
+            if ( !rq->boot )
+                record_xs_status(g, &st);
+        }
         goto out;
     }
     if ( rq->dry )
@@ -703,12 +954,22 @@ static int do_apply(struct globals *g, const struct xl_level *l,
              "Xen's PV%s default policy", l->name, l->generation, rq->source,
              res->hvm ? " and HVM" : "");
     report_guests(x, res);
-    if ( rq->persist && xl_persist_level(l, g->cfg.persist, &err) )
-        log_warnx("level applied but not persisted: %s",
-                  xl_err_str(&err, buf, sizeof(buf)));
-    write_status(&g->cfg, "levelled", l, rq->source, "");
+    make_status(&st, rq->stage, "levelled", "", l, rq->source, "", 0);
+    if ( rq->persist && (xl_persist_level(l, g->cfg.persist, &err) ||
+                         (rq->force && write_floor(g, persisted, l, &err))) )
+    {
+        xl_err_str(&err, buf, sizeof(buf));
+        log_warnx("level installed in Xen but NOT persisted: the next boot "
+                  "applies the previous level: %s", buf);
+        rc = XL_EXIT_NOT_PERSISTED;
+        XL_STATUS_SET(&st, cause, "%s", XL_CAUSE_NOT_PERSISTED);
+        XL_STATUS_SET(&st, reason, "installed in Xen but not persisted: %s",
+                      buf);
+        st.exit_code = rc;
+    }
+    record_status(g, &st);
     if ( !rq->boot )
-        record_xs_status(&g->cfg, "levelled", l, "");
+        record_xs_status(g, &st);
  out:
     free(h);
     free(res);
@@ -716,6 +977,23 @@ static int do_apply(struct globals *g, const struct xl_level *l,
         xl_xen_close(x);
     xl_unlock(lockfd);
     return rc;
+}
+
+/* apply --boot --root DIR: the real root's site config wins when present. */
+static int boot_config(struct globals *g)
+{
+    struct xl_err err = { .line = 0 };
+    char path[4200];
+
+    if ( g->config || !g->root || !*g->root )
+        return 0;
+    snprintf(path, sizeof(path), "%s%s", g->root, XL_DEFAULT_CONFIG);
+    if ( access(path, F_OK) )
+        return 0;
+    if ( xl_config_load(path, &g->cfg, &err) )
+        return input_error(&err);
+    log_info("site config: %s (the real root's copy)", path);
+    return 0;
 }
 
 static int cmd_apply(struct globals *g, int argc, char **argv)
@@ -726,16 +1004,18 @@ static int cmd_apply(struct globals *g, int argc, char **argv)
         { "force", no_argument, NULL, 'f' },
         { "from-xenstore", no_argument, NULL, 'x' },
         { "level", required_argument, NULL, 'l' },
+        { "root", required_argument, NULL, 'r' },
         { NULL, 0, NULL, 0 },
     };
-    struct apply_req rq = { .persist = true };
+    struct apply_req rq = { .persist = true, .stage = "apply" };
     const char *path = NULL;
     bool from_xs = false;
     struct xl_level l;
-    char used[4096];
+    struct xl_status st;
+    char used[4096], why[2048], rpath[4200];
     int c, rc;
 
-    while ( (c = getopt_long(argc, argv, "nbfxl:", opts, NULL)) != -1 )
+    while ( (c = getopt_long(argc, argv, "nbfxl:r:", opts, NULL)) != -1 )
         switch ( c )
         {
         case 'n': rq.dry = true; break;
@@ -743,6 +1023,7 @@ static int cmd_apply(struct globals *g, int argc, char **argv)
         case 'f': rq.force = true; break;
         case 'x': from_xs = true; break;
         case 'l': path = optarg; break;
+        case 'r': g->root = optarg; break;
         default: return XL_EXIT_USAGE;
         }
     if ( argc - optind > 1 || (path && argc - optind == 1) )
@@ -753,8 +1034,46 @@ static int cmd_apply(struct globals *g, int argc, char **argv)
         return usage_error("apply: %s", "--from-xenstore takes no LEVEL");
     if ( g->host_report && !rq.dry )
         return usage_error("apply: %s", "--host-report needs --dry-run");
+    if ( g->root && !rq.boot )
+        return usage_error("apply: %s", "--root needs --boot");
+    if ( rq.boot && (from_xs || rq.force) )
+        return usage_error("apply: %s",
+                           "--boot takes neither --from-xenstore nor --force");
 
-    if ( from_xs )
+    if ( rq.boot )
+    {
+        rq.stage = "initramfs";
+        if ( (rc = boot_config(g)) )
+            return rc;
+        if ( path )
+        {
+            /* rd.xenlevel.level=: the initramfs's file, else the root's. */
+            if ( g->root && access(path, F_OK) )
+            {
+                snprintf(rpath, sizeof(rpath), "%s%s", g->root, path);
+                path = rpath;
+            }
+            rc = load_level(g, path, &l, used, sizeof(used));
+            snprintf(why, sizeof(why), "%.2000s", used);
+        }
+        else
+            rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why));
+        if ( rc )
+        {
+            make_status(&st, rq.stage, "unlevelled",
+                        rc == XL_EXIT_NO_LEVEL ? XL_CAUSE_NO_LEVEL
+                                               : XL_CAUSE_BAD_LEVEL,
+                        NULL, path, path ? "no valid level (see the log)"
+                                         : why, rc);
+            if ( !path )
+                log_warnx("%s", why);
+            record_status(g, &st);
+            return rc;
+        }
+        log_info("boot: applying %s", why);
+        rq.persist = false;     /* the initramfs has nowhere lasting */
+    }
+    else if ( from_xs )
     {
         rc = load_level_xs(g, &l, true);
         snprintf(used, sizeof(used), "xenstore:%s", g->cfg.xenstore_path);
@@ -762,19 +1081,155 @@ static int cmd_apply(struct globals *g, int argc, char **argv)
     else
         rc = load_level(g, path, &l, used, sizeof(used));
     if ( rc )
+        return rc;
+    rq.source = used;
+    /* The persisted file itself needs no second copy. */
+    if ( !rq.boot )
+        rq.persist = strcmp(used, g->cfg.persist) != 0 || rq.force;
+    return do_apply(g, &l, &rq);
+}
+
+/* Is rd.xenlevel=0 (or rd.xenlevel=no/off) on the kernel command line? */
+static bool cmdline_disabled(void)
+{
+    char *text = NULL, *tok, *save = NULL;
+    struct xl_err err = { .line = 0 };
+    bool off = false;
+    size_t len;
+
+    if ( xl_read_file("/proc/cmdline", &text, &len, &err) )
+        return false;
+    for ( tok = strtok_r(text, " \t\n", &save); tok;
+          tok = strtok_r(NULL, " \t\n", &save) )
+        if ( !strcmp(tok, "rd.xenlevel=0") || !strcmp(tok, "rd.xenlevel=no") ||
+             !strcmp(tok, "rd.xenlevel=off") )
+            off = true;
+    free(text);
+    return off;
+}
+
+/*
+ * sync: after switch_root, the whole root is mounted (a separate /var
+ * included).  Apply the level the boot rule picks now when it is not what
+ * the initramfs applied (newer persisted level, level changed while the
+ * host was down, no xenlevel module in the initramfs).
+ */
+static int cmd_sync(struct globals *g, int argc, char **argv)
+{
+    struct apply_req rq = { .stage = "sync", .boot = false, .persist = true };
+    struct xl_err err = { .line = 0 };
+    struct xl_status boot, st;
+    struct xl_level l;
+    char path[4200], used[4096], why[2048], buf[1024];
+    bool have_boot;
+    int rc;
+
+    (void)argv;
+    if ( argc - optind != 0 )
+        return usage_error("sync: %s", "takes no arguments");
+    xl_state_path(g->cfg.status, "boot", path, sizeof(path));
+    rc = read_status(path, &boot, &err);
+    if ( rc && rc != -ENOENT )
+        log_warnx("%s (ignored)", xl_err_str(&err, buf, sizeof(buf)));
+    have_boot = rc == 0;
+    if ( (have_boot && !strcmp(boot.state, "disabled")) ||
+         (!have_boot && cmdline_disabled()) )
     {
-        if ( rq.boot )
-            write_status(&g->cfg, "unlevelled", NULL, path,
-                         "no valid level (see the log)");
+        log_info("sync: levelling is disabled in this boot (%s)",
+                 have_boot ? boot.reason : "rd.xenlevel=0");
+        if ( !have_boot )
+        {
+            make_status(&st, "sync", "disabled", XL_CAUSE_DISABLED, NULL,
+                        "", "rd.xenlevel=0", -1);
+            record_status(g, &st);
+        }
+        return XL_EXIT_OK;
+    }
+    rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why));
+    if ( rc )
+    {
+        if ( have_boot )
+        {
+            log_info("sync: %s; keeping the initramfs's outcome (%s)", why,
+                     boot.state);
+            return !strcmp(boot.state, "levelled") ? XL_EXIT_OK : rc;
+        }
+        log_warnx("%s", why);
+        make_status(&st, "sync", "unlevelled",
+                    rc == XL_EXIT_NO_LEVEL ? XL_CAUSE_NO_LEVEL
+                                           : XL_CAUSE_BAD_LEVEL,
+                    NULL, "", why, rc);
+        record_status(g, &st);
         return rc;
     }
+    if ( have_boot && boot.has_generation && !strcmp(boot.level, l.name) &&
+         boot.generation == l.generation )
+    {
+        log_info("sync: the initramfs already took level %s generation %"
+                 PRIu64 " (%s): nothing to do", l.name, l.generation,
+                 boot.state);
+        return !strcmp(boot.state, "levelled") ? XL_EXIT_OK
+                                                : XL_EXIT_NOT_LEVELLED;
+    }
+    log_info("sync: %s; the initramfs took %s", why,
+             have_boot ? (*boot.level ? boot.level : boot.state)
+                       : "nothing (no boot record)");
     rq.source = used;
-    /*
-     * The persisted file itself needs no second copy, and at boot the
-     * initramfs has nowhere lasting to write it.
-     */
-    rq.persist = !rq.boot && strcmp(used, g->cfg.persist) != 0;
+    rq.persist = strcmp(used, g->cfg.persist) != 0;
+    /* The boot rule has already weighed the persisted generation. */
+    rq.chosen = true;
     return do_apply(g, &l, &rq);
+}
+
+/*
+ * record: write a state record for the dracut hook, which must not format
+ * records itself (one writer).
+ */
+static int cmd_record(struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "state", required_argument, NULL, 's' },
+        { "stage", required_argument, NULL, 'S' },
+        { "cause", required_argument, NULL, 'c' },
+        { "reason", required_argument, NULL, 'r' },
+        { "level", required_argument, NULL, 'l' },
+        { "exit", required_argument, NULL, 'e' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
+    const char *state = NULL, *stage = "initramfs", *cause = "";
+    const char *reason = "", *lpath = NULL;
+    struct xl_level *l = NULL;
+    struct xl_status st;
+    int c, code = -1;
+
+    while ( (c = getopt_long(argc, argv, "s:S:c:r:l:e:", opts, NULL)) != -1 )
+        switch ( c )
+        {
+        case 's': state = optarg; break;
+        case 'S': stage = optarg; break;
+        case 'c': cause = optarg; break;
+        case 'r': reason = optarg; break;
+        case 'l': lpath = optarg; break;
+        case 'e': code = atoi(optarg); break;
+        default: return XL_EXIT_USAGE;
+        }
+    if ( argc != optind || !state )
+        return usage_error("record: %s", "needs --state and no operands");
+    if ( !xl_status_state_valid(state) )
+        return usage_error("record: unknown state '%s'", state);
+    if ( !xl_status_stage_valid(stage) )
+        return usage_error("record: unknown stage '%s'", stage);
+    if ( lpath && (l = malloc(sizeof(*l))) &&
+         xl_level_load(lpath, &po, l, NULL) )
+    {
+        free(l);
+        l = NULL;
+    }
+    make_status(&st, stage, state, cause, l, lpath, reason, code);
+    free(l);
+    record_status(g, &st);
+    return XL_EXIT_OK;
 }
 
 static int cmd_publish(struct globals *g, int argc, char **argv)
@@ -816,6 +1271,33 @@ static int cmd_publish(struct globals *g, int argc, char **argv)
     return XL_EXIT_OK;
 }
 
+/*
+ * Tell systemd (Type=notify) that the watch is registered: a datagram
+ * "READY=1" to $NOTIFY_SOCKET (sd_notify(3)), without libsystemd.
+ */
+static void sd_notify_ready(void)
+{
+    const char *sock = getenv("NOTIFY_SOCKET");
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    socklen_t salen;
+    int fd;
+
+    if ( !sock || (sock[0] != '/' && sock[0] != '@') ||
+         strlen(sock) >= sizeof(sa.sun_path) )
+        return;
+    memcpy(sa.sun_path, sock, strlen(sock));
+    if ( sa.sun_path[0] == '@' )
+        sa.sun_path[0] = '\0';     /* abstract namespace */
+    salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(sock));
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if ( fd < 0 )
+        return;
+    if ( sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa,
+                salen) < 0 )
+        log_debug("sd_notify: %s", strerror(errno));
+    close(fd);
+}
+
 static int cmd_watch(struct globals *g, int argc, char **argv)
 {
     struct xl_xs *xs = NULL;
@@ -834,10 +1316,12 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
         return XL_EXIT_XS;
     }
     log_info("watching xenstore %s for new levels", g->cfg.xenstore_path);
+    sd_notify_ready();
     snprintf(used, sizeof(used), "xenstore:%s", g->cfg.xenstore_path);
     for ( ;; )
     {
-        struct apply_req rq = { .source = used, .persist = true };
+        struct apply_req rq = { .source = used, .persist = true,
+                                .stage = "watch" };
         struct xl_level l;
 
         rc = xl_xs_wait(xs, fired, sizeof(fired));
@@ -853,8 +1337,14 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
             continue;           /* the first event fires before a level */
         if ( rc )
         {
-            record_xs_status(&g->cfg, "refused", NULL,
-                             "invalid or untrusted level (see the journal)");
+            struct xl_status st;
+
+            make_status(&st, "watch", "refused",
+                        rc == XL_EXIT_XS ? "untrusted-level"
+                                         : XL_CAUSE_BAD_LEVEL,
+                        NULL, used,
+                        "invalid or untrusted level (see the journal)", rc);
+            record_xs_status(g, &st);
             continue;
         }
         rc = do_apply(g, &l, &rq);
@@ -865,33 +1355,56 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
     return XL_EXIT_XS;
 }
 
+/*
+ * gate: may guests start automatically?  Yes on a levelled host, a host
+ * where levelling is disabled, or unlevelled_guests = start; else exit 11.
+ * --hold-autostart (xenlevel-gate.service) also stops libvirt's libxl driver
+ * from autostarting its guests, by creating the marker file libvirt itself
+ * uses for "already autostarted in this boot".
+ */
 static int cmd_gate(struct globals *g, int argc, char **argv)
 {
-    char *text = NULL, state[64] = "", reason[1024] = "";
+    static const struct option opts[] = {
+        { "hold-autostart", no_argument, NULL, 'a' },
+        { "levelled", no_argument, NULL, 'l' },
+        { NULL, 0, NULL, 0 },
+    };
     struct xl_err err = { .line = 0 };
-    size_t len;
-    char *line, *save = NULL;
+    struct xl_status st;
+    char reason[1400] = "";
+    bool autostart = false, only = false;
+    int c, rc, fd;
 
-    (void)argv;
-    if ( argc - optind != 0 )
-        return usage_error("gate: %s", "takes no arguments");
-    if ( xl_read_file(g->cfg.status, &text, &len, &err) == 0 )
-    {
-        for ( line = strtok_r(text, "\n", &save); line;
-              line = strtok_r(NULL, "\n", &save) )
+    while ( (c = getopt_long(argc, argv, "al", opts, NULL)) != -1 )
+        switch ( c )
         {
-            if ( !strncmp(line, "state=", 6) )
-                snprintf(state, sizeof(state), "%s", line + 6);
-            else if ( !strncmp(line, "reason=", 7) )
-                snprintf(reason, sizeof(reason), "%s", line + 7);
+        case 'a': autostart = true; break;
+        case 'l': only = true; break;
+        default: return XL_EXIT_USAGE;
         }
-        free(text);
-    }
-    else
+    if ( argc - optind != 0 )
+        return usage_error("gate: %s", "takes no operands");
+    rc = read_status(g->cfg.status, &st, &err);
+    if ( rc == -ENOENT )
         snprintf(reason, sizeof(reason), "no status record %.900s",
                  g->cfg.status);
-    if ( !strcmp(state, "levelled") || !strcmp(state, "disabled") )
+    else if ( rc )
+        xl_err_str(&err, reason, sizeof(reason));
+    else if ( !strcmp(st.state, "levelled") || !strcmp(st.state, "disabled") )
+    {
+        if ( *st.level )
+            log_info("gate: host %s (level %s generation %" PRIu64 "): "
+                     "guests may start", st.state, st.level, st.generation);
+        else
+            log_info("gate: host %s (%s): guests may start", st.state,
+                     st.reason);
         return XL_EXIT_OK;
+    }
+    else
+        snprintf(reason, sizeof(reason), "%s%s%s", st.cause,
+                 *st.cause ? ": " : "", st.reason);
+    if ( only )
+        return XL_EXIT_GATE;    /* --levelled: the record alone decides */
     if ( !g->cfg.hold_guests )
     {
         log_warnx("host is not levelled (%s); starting guests anyway "
@@ -900,6 +1413,23 @@ static int cmd_gate(struct globals *g, int argc, char **argv)
     }
     log_warnx("host is not levelled (%s): holding guests back "
               "(unlevelled_guests = hold)", reason);
+    if ( autostart )
+    {
+        if ( mkdir("/run/libvirt", 0755) && errno != EEXIST )
+            log_warn("mkdir /run/libvirt");
+        if ( mkdir("/run/libvirt/libxl", 0755) && errno != EEXIST )
+            log_warn("mkdir /run/libvirt/libxl");
+        fd = open(XL_LIBVIRT_AUTOSTARTED,
+                  O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if ( fd < 0 )
+            log_warn("%s", XL_LIBVIRT_AUTOSTARTED);
+        else
+        {
+            close(fd);
+            log_info("libvirt's autostart held back (%s)",
+                     XL_LIBVIRT_AUTOSTARTED);
+        }
+    }
     return XL_EXIT_GATE;
 }
 
@@ -918,6 +1448,57 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* One state record, for status: text or a JSON member. */
+static void print_record(bool json, const char *name, int rc,
+                         const struct xl_status *st, const char *err)
+{
+    if ( json )
+    {
+        printf(",\"%s\":", name);
+        if ( rc )
+        {
+            printf("{\"error\":");
+            json_str(stdout, rc == -ENOENT ? "no record" : err);
+            printf("}");
+            return;
+        }
+        printf("{\"state\":");
+        json_str(stdout, st->state);
+        printf(",\"stage\":");
+        json_str(stdout, st->stage);
+        printf(",\"cause\":");
+        json_str(stdout, st->cause);
+        printf(",\"level\":");
+        json_str(stdout, st->level);
+        if ( st->has_generation )
+            printf(",\"generation\":%" PRIu64, st->generation);
+        printf(",\"source\":");
+        json_str(stdout, st->source);
+        printf(",\"reason\":");
+        json_str(stdout, st->reason);
+        printf(",\"exit\":%d}", st->exit_code);
+        return;
+    }
+    if ( rc )
+    {
+        printf("%s record: %s\n", name, rc == -ENOENT ? "none" : err);
+        return;
+    }
+    printf("%s record: %s by %s", name, st->state,
+           *st->stage ? st->stage : "?");
+    if ( *st->level )
+        printf(", level %s generation %" PRIu64, st->level, st->generation);
+    if ( *st->source )
+        printf(" (%s)", st->source);
+    if ( *st->cause )
+        printf(", cause %s", st->cause);
+    if ( st->exit_code > 0 )
+        printf(", exit %d", st->exit_code);
+    printf("\n");
+    if ( *st->reason )
+        printf("  reason: %s\n", st->reason);
+}
+
 static int cmd_status(struct globals *g, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -928,7 +1509,7 @@ static int cmd_status(struct globals *g, int argc, char **argv)
     struct xl_xen *x = NULL;
     struct xl_host *h = NULL;
     struct xl_level l;
-    bool json = false, have_level;
+    bool json = false, have_level, levelled;
     char used[4096] = "", fsbuf[XL_FS_STRLEN];
     int c, rc, k;
 
@@ -948,6 +1529,7 @@ static int cmd_status(struct globals *g, int argc, char **argv)
     if ( rc )
         goto out;
     have_level = load_level(g, NULL, &l, used, sizeof(used)) == 0;
+    levelled = have_level;
 
     if ( json )
     {
@@ -997,6 +1579,8 @@ static int cmd_status(struct globals *g, int argc, char **argv)
             state = "levelled";
         else
             state = "differs";
+        if ( avail && inlevel && strcmp(state, "levelled") )
+            levelled = false;
         xl_fs_format(cur, fsbuf);
         if ( json )
         {
@@ -1032,8 +1616,32 @@ static int cmd_status(struct globals *g, int argc, char **argv)
             }
         }
     }
+    if ( !g->host_report )
+    {
+        struct xl_err err = { .line = 0 };
+        struct xl_status st;
+        char path[4200], ebuf[1024] = "";
+        int r;
+
+        xl_state_path(g->cfg.status, "boot", path, sizeof(path));
+        r = read_status(path, &st, &err);
+        if ( r && r != -ENOENT )
+            xl_err_str(&err, ebuf, sizeof(ebuf));
+        print_record(json, "boot", r, &st, ebuf);
+        r = read_status(g->cfg.status, &st, &err);
+        if ( r && r != -ENOENT )
+            xl_err_str(&err, ebuf, sizeof(ebuf));
+        print_record(json, "status", r, &st, ebuf);
+        if ( r || strcmp(st.state, "levelled") )
+            levelled = false;
+    }
     if ( json )
-        printf("}\n");
+        printf(",\"levelled\":%s,\"exit\":%d}\n",
+               levelled ? "true" : "false",
+               levelled ? XL_EXIT_OK : XL_EXIT_NOT_LEVELLED);
+    else
+        printf("levelled: %s\n", levelled ? "yes" : "no");
+    rc = levelled ? XL_EXIT_OK : XL_EXIT_NOT_LEVELLED;
  out:
     free(h);
     if ( x )
@@ -1115,5 +1723,9 @@ int main(int argc, char **argv)
         return cmd_watch(&g, cargc, cargv);
     if ( !strcmp(cmd, "status") )
         return cmd_status(&g, cargc, cargv);
+    if ( !strcmp(cmd, "sync") )
+        return cmd_sync(&g, cargc, cargv);
+    if ( !strcmp(cmd, "record") )
+        return cmd_record(&g, cargc, cargv);
     return usage_error("unknown command '%s'", cmd);
 }

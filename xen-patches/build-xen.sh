@@ -46,7 +46,10 @@ elif [ $# -ne 0 ]; then
 fi
 
 patches=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/series")
-key=$(cd "$here" && cat series $patches | sha256sum | cut -c1-16)
+# The version tag lets the agent tell xenlevel's hypervisor from Debian's
+# (xenlevel status: "unpatched hypervisor").
+vendor=-xenlevel
+key=$( (cd "$here" && cat series $patches; echo "XEN_VENDORVERSION=$vendor") | sha256sum | cut -c1-16)
 out="$cache/xen-$key"
 
 if [ -f "$out/xen" ]; then
@@ -81,10 +84,10 @@ done
 
 log "configuring like Debian (debian/xen-kconfig + olddefconfig)"
 cp "$tmp/src/debian/xen-kconfig" "$tmp/src/xen/.config"
-make -C "$tmp/src/xen" olddefconfig >&2
+make -C "$tmp/src/xen" olddefconfig XEN_VENDORVERSION="$vendor" >&2
 
 log "building (make -C xen -j$jobs)"
-make -C "$tmp/src/xen" -j"$jobs" >&2
+make -C "$tmp/src/xen" -j"$jobs" XEN_VENDORVERSION="$vendor" >&2
 
 mkdir "$tmp/out"
 cp "$tmp/src/xen/xen" "$tmp/out/xen"

@@ -22,14 +22,13 @@ fi
 need_update=
 if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ &&
    ! grep -qs '^deb-src ' /etc/apt/sources.list; then
-    echo "fetch-source: adding a deb-src entry for bookworm" >&2
-    cat > /etc/apt/sources.list.d/xenlevel-src.sources <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+    # Source entries for the machine's own mirrors: the URIs and suites of
+    # its "deb" entries, with Types: deb-src (never an address of ours).
+    echo "fetch-source: adding deb-src entries derived from this machine's apt sources" >&2
+    "$(dirname "$0")/apt-sources" --types deb-src \
+        > /etc/apt/sources.list.d/xenlevel-src.sources.tmp
+    mv /etc/apt/sources.list.d/xenlevel-src.sources.tmp \
+        /etc/apt/sources.list.d/xenlevel-src.sources
     need_update=1
 fi
 if [ -n "$need_update" ] || ! apt-cache showsrc "xen=$ver" >/dev/null 2>&1 ||

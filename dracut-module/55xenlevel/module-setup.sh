@@ -3,9 +3,14 @@
 # before any guest starts.  No levelling logic lives here: the hooks only call
 # the agent ("xenlevel apply --boot --level FILE") and record what happened.
 #
+# Debian's dracut builds generic images: this module is added to every image
+# by the dracut.conf.d drop-in that the xenlevel package (make install)
+# ships, /usr/lib/dracut/dracut.conf.d/50-xenlevel.conf; in host-only images
+# check() also includes it on its own on a Xen host.
+#
 # Build-time overrides (environment), mainly for test images:
-#   XENLEVEL_BIN    agent binary to install as /usr/sbin/xenlevel
-#                   (default /usr/sbin/xenlevel)
+#   XENLEVEL_BIN    agent binary to install as @SBINDIR@/xenlevel
+#                   (default @SBINDIR@/xenlevel)
 #   XENLEVEL_CONF   site config to install as /etc/xen/xenlevel.conf
 #                   (default /etc/xen/xenlevel.conf, if present)
 #   XENLEVEL_LEVEL  level to bake in as /etc/xen/xenlevel/level, the fallback
@@ -16,7 +21,7 @@ _xenlevel_bin() {
     if [[ $XENLEVEL_BIN ]]; then
         echo "$XENLEVEL_BIN"
     else
-        echo "$dracutsysrootdir/usr/sbin/xenlevel"
+        echo "$dracutsysrootdir@SBINDIR@/xenlevel"
     fi
 }
 
@@ -24,7 +29,8 @@ _xenlevel_bin() {
 check() {
     [[ -x "$(_xenlevel_bin)" ]] || return 1
     # Host-only images: include by default on a Xen host (dom0), otherwise
-    # only on request.  Generic images: only on request (--add xenlevel).
+    # only on request.  Generic images (Debian's default): only on request,
+    # which 50-xenlevel.conf (add_dracutmodules+=" xenlevel ") makes.
     if [[ $hostonly ]]; then
         [[ -d /proc/xen || "$(cat /sys/hypervisor/type 2> /dev/null)" == xen ]] && return 0
     fi
@@ -51,7 +57,7 @@ install() {
 
     # inst_binary pulls in the shared libraries (libxenctrl, libxenguest,
     # libxencall, libinih, ...) through dracut-install's ldd resolution.
-    if ! inst_binary "$_bin" /usr/sbin/xenlevel; then
+    if ! inst_binary "$_bin" @SBINDIR@/xenlevel; then
         dfatal "xenlevel: cannot install the agent $_bin"
         return 1
     fi
