@@ -48,7 +48,7 @@ GEN := build/gen/cpuid-autogen.h build/gen/xl-names.h
 DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     xen-hypervisor-4.17-amd64 xen-utils-4.17 dracut dracut-core \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
-    e2fsprogs cpio kmod clang libclang-rt-14-dev
+    e2fsprogs cpio kmod clang libclang-rt-14-dev mmdebstrap binutils
 
 .PHONY: bench fuzz-replay baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
         deps install uninstall deb clean xen-src
@@ -126,7 +126,7 @@ build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
 xen:
 	xen-patches/build-xen.sh
 
-boot-check: agent/xenlevel build/tests/xenprobe
+boot-check: agent/xenlevel build/tests/xenprobe deb
 	tests/boot/run-all
 
 deps:

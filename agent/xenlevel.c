@@ -45,22 +45,31 @@ static const char usage_text[] =
 "        whose dependencies are missing), e.g. a psABI baseline.\n"
 "  check LEVEL\n"
 "        Say whether this host can honour and enforce LEVEL; change nothing.\n"
-"  apply [LEVEL] [--level LEVEL] [--dry-run] [--boot]\n"
+"  apply [LEVEL] [--level LEVEL] [--dry-run] [--force]\n"
 "        Install LEVEL (default: the site config's sources) as Xen's PV and\n"
-"        HVM default CPU policies; --dry-run prints the diff instead.\n"
-"        --boot also writes the status record (used by the dracut hook).\n"
+"        HVM default CPU policies and persist it; --dry-run prints the diff\n"
+"        instead; --force accepts a level older than the persisted one.\n"
 "  apply --from-xenstore [--dry-run] [--force]\n"
 "        Install the level published at the site config's xenstore path.\n"
-"        --force accepts a level older than the persisted one.\n"
+"  apply --boot [--root DIR] [--level LEVEL]\n"
+"        The dracut hook's call: pick the site config and level with the\n"
+"        real root at DIR, install, write the status and boot records.\n"
+"  sync\n"
+"        After switch_root (xenlevel-sync.service): apply the level the\n"
+"        boot rule picks when the initramfs applied another one.\n"
 "  publish LEVEL\n"
 "        Write LEVEL into the local xenstore (dom0-only node) for watchers.\n"
 "  watch\n"
 "        Service: apply each level published in xenstore (xenlevel.service).\n"
 "  status [--json]\n"
-"        Show Xen's current default policies against the active level.\n"
-"  gate\n"
+"        Show Xen's current default policies against the active level,\n"
+"        the boot record and the status record; exit 12 if not levelled.\n"
+"  gate [--hold-autostart] [--levelled]\n"
 "        Exit 11 when this host is not levelled and the site config says\n"
-"        unlevelled_guests = hold (xendomains.service runs it first).\n"
+"        unlevelled_guests = hold (xenlevel-gate.service, xendomains).\n"
+"  record --state STATE [--stage S] [--cause C] [--reason TEXT]\n"
+"         [--level FILE] [--exit N]\n"
+"        Write the status record (the dracut hook's outcomes).\n"
 "\n"
 "Global options:\n"
 "  -c, --config FILE      site config (default " XL_DEFAULT_CONFIG " if present)\n"
@@ -85,6 +94,10 @@ static const char usage_text[] =
 "    or oversized value (the message names the path)\n"
 "  10 the level is older than the persisted one (generation rule)\n"
 "  11 gate: guests held back on an unlevelled host\n"
+"  12 status, sync: the host is not levelled\n"
+"  13 boot, sync: no level at all (none persisted, no site level)\n"
+"  14 installed in Xen but not persisted (the next boot applies the\n"
+"     previous level)\n"
 "\n"
 "See xenlevel(8) and xenlevel.conf(5).\n";
 
@@ -665,9 +678,11 @@ static void unpatched_reason(const struct globals *g, const char *xen_version,
                  "Debian Xen update): boot it (see xenlevel(8), HYPERVISOR)",
                  xen_version, XL_PATCHED_XEN);
     else
-        snprintf(buf, len, "unpatched hypervisor: the booted Xen %s has no "
-                 "XEN_SYSCTL_set_cpu_policy: install and boot xenlevel's "
-                 "hypervisor package (%s); nothing was changed", xen_version,
+        snprintf(buf, len, "unpatched hypervisor: this Xen %s cannot take "
+                 "default CPU policies (no XEN_SYSCTL_set_cpu_policy): boot "
+                 "a hypervisor built with the xenlevel patch series "
+                 "(xen-patches/series; package xen-hypervisor-4.17-xenlevel-"
+                 "amd64, %s); nothing was changed", xen_version,
                  XL_PATCHED_XEN);
 }
 
