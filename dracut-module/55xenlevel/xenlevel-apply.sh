@@ -130,7 +130,8 @@ xenlevel_apply() {
     command -v timeout > /dev/null 2>&1 || _xl_timeout=0
 
     set -- apply --boot
-    [ -d "$_xl_root/etc" ] && set -- "$@" --root "$_xl_root"
+    # The real root, when one is mounted there (not in a root-less image).
+    [ -n "$(ls -A "$_xl_root" 2> /dev/null)" ] && set -- "$@" --root "$_xl_root"
     [ -n "$_xl_larg" ] && set -- "$@" --level "$_xl_larg"
     _xenlevel_log info "running: xenlevel $*"
     rm -f /run/xenlevel/status
