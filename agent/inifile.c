@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -33,10 +34,15 @@ int xl_read_file(const char *path, char **buf, size_t *len,
 {
     struct stat st;
     char *data = NULL;
-    size_t got = 0;
+    size_t got = 0, cap;
     int fd, rc = 0;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /*
+     * O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
+     * O_NOCTTY: a terminal never becomes ours.  Anything but a regular
+     * file is then refused before the first read.
+     */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if ( fd < 0 )
     {
         rc = -errno;
@@ -49,7 +55,11 @@ int xl_read_file(const char *path, char **buf, size_t *len,
         xl_err_set(err, path, 0, NULL, "cannot stat: %s", strerror(errno));
         goto out;
     }
-    if ( !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) )
+    /* The null device reads as empty ("-c /dev/null": no site config). */
+    if ( S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+         minor(st.st_rdev) == 3 )
+        st.st_size = 0;
+    else if ( !S_ISREG(st.st_mode) )
     {
         rc = -EINVAL;
         xl_err_set(err, path, 0, NULL, "not a regular file");
@@ -62,16 +72,18 @@ int xl_read_file(const char *path, char **buf, size_t *len,
                    XL_INI_MAX_SIZE);
         goto out;
     }
-    data = malloc((size_t)st.st_size + 1);
+    /* One byte more than the size: a file that grew is caught below. */
+    cap = (size_t)st.st_size + 1;
+    data = malloc(cap + 1);
     if ( !data )
     {
         rc = -ENOMEM;
         xl_err_set(err, path, 0, NULL, "out of memory");
         goto out;
     }
-    while ( got < (size_t)st.st_size )
+    while ( got < cap )
     {
-        ssize_t r = read(fd, data + got, (size_t)st.st_size - got);
+        ssize_t r = read(fd, data + got, cap - got);
 
         if ( r < 0 && errno == EINTR )
             continue;
@@ -86,8 +98,14 @@ int xl_read_file(const char *path, char **buf, size_t *len,
             break;
         got += (size_t)r;
     }
+    if ( got > (size_t)st.st_size )
+    {
+        rc = -EIO;
+        xl_err_set(err, path, 0, NULL, "file changed while being read");
+        goto out;
+    }
     data[got] = '\0';
-    if ( strlen(data) != got )
+    if ( memchr(data, '\0', got) )
     {
         rc = -EINVAL;
         xl_err_set(err, path, 0, NULL, "file contains a NUL byte");

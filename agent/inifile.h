@@ -39,8 +39,11 @@ struct xl_ini {
 };
 
 /*
- * Read a whole file of at most XL_INI_MAX_SIZE bytes.  -ENOENT, -EACCES,
- * -EFBIG, -EIO...  *buf is NUL-terminated and must be freed.
+ * Read a whole regular file of at most XL_INI_MAX_SIZE bytes.  Opened
+ * O_NONBLOCK|O_NOCTTY, so a FIFO or a device never blocks: anything but a
+ * regular file (or the null device, read as empty) is refused ("FILE: not
+ * a regular file", -EINVAL), as is a NUL byte.  -ENOENT, -EACCES, -EFBIG,
+ * -EIO...  *buf is NUL-terminated and must be freed.
  */
 int xl_read_file(const char *path, char **buf, size_t *len,
                  struct xl_err *err);
