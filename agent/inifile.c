@@ -150,6 +150,36 @@ static const struct xl_ini_schema *find_section(const struct ctx *c,
     return NULL;
 }
 
+/* Record a section header; a repeated one is an error. */
+static int add_section(struct ctx *c, const char *name)
+{
+    struct xl_ini *ini = c->ini;
+    struct xl_ini_section *s;
+    char key[80];
+    unsigned int i;
+
+    for ( i = 0; i < ini->nr_sections; i++ )
+        if ( ini->sections[i].name == name )
+        {
+            snprintf(key, sizeof(key), "[%s]", name);
+            fail(c, c->line, key, -EINVAL,
+                 "repeated section (first at line %u)",
+                 ini->sections[i].line);
+            return -EINVAL;
+        }
+    s = realloc(ini->sections, (ini->nr_sections + 1) * sizeof(*s));
+    if ( !s )
+    {
+        fail(c, c->line, NULL, -ENOMEM, "out of memory");
+        return -ENOMEM;
+    }
+    ini->sections = s;
+    s[ini->nr_sections].name = name;
+    s[ini->nr_sections].line = c->line;
+    ini->nr_sections++;
+    return 0;
+}
+
 /*
  * inih reader, fgets-like: inih asks for the rest of a long line in further
  * calls (ini_allow_realloc).  We keep our own line count and check section
@@ -158,6 +188,7 @@ static const struct xl_ini_schema *find_section(const struct ctx *c,
 static char *reader(char *str, int num, void *stream)
 {
     struct ctx *c = stream;
+    const struct xl_ini_schema *sc;
     const char *nl, *s, *line = c->p;
     size_t len, full;
 
@@ -194,19 +225,13 @@ static char *reader(char *str, int num, void *stream)
                 n = sizeof(name) - 1;
             memcpy(name, s + 1, n);
             name[n] = '\0';
-            if ( !find_section(c, name) )
+            if ( !(sc = find_section(c, name)) )
             {
                 fail(c, c->line, name, -EINVAL, "unknown section [%s]", name);
                 return NULL;
             }
-            if ( c->ini->nr_sections_seen <
-                 sizeof(c->ini->sections_seen) /
-                 sizeof(c->ini->sections_seen[0]) )
-            {
-                c->ini->sections_line[c->ini->nr_sections_seen] = c->line;
-                snprintf(c->ini->sections_seen[c->ini->nr_sections_seen++],
-                         sizeof(c->ini->sections_seen[0]), "%s", name);
-            }
+            if ( add_section(c, sc->section) )
+                return NULL;
         }
     }
 
@@ -290,6 +315,9 @@ int xl_ini_parse(const char *name, const char *text,
 
     memset(ini, 0, sizeof(*ini));
     snprintf(ini->name, sizeof(ini->name), "%s", name);
+    /* A UTF-8 byte order mark (editors on other systems write one). */
+    if ( !strncmp(c.p, "\xef\xbb\xbf", 3) )
+        c.p += 3;
 
     ini_use_stack = false;
     ini_allow_realloc = true;
@@ -359,6 +387,9 @@ void xl_ini_free(struct xl_ini *ini)
     free(ini->entries);
     ini->entries = NULL;
     ini->nr = 0;
+    free(ini->sections);
+    ini->sections = NULL;
+    ini->nr_sections = 0;
 }
 
 const struct xl_ini_entry *xl_ini_get(const struct xl_ini *ini,
@@ -378,20 +409,15 @@ unsigned int xl_ini_section_line(const struct xl_ini *ini,
 {
     unsigned int i;
 
-    for ( i = 0; i < ini->nr_sections_seen; i++ )
-        if ( strcmp(ini->sections_seen[i], section) == 0 )
-            return ini->sections_line[i];
+    for ( i = 0; i < ini->nr_sections; i++ )
+        if ( strcmp(ini->sections[i].name, section) == 0 )
+            return ini->sections[i].line;
     return 0;
 }
 
 bool xl_ini_has_section(const struct xl_ini *ini, const char *section)
 {
-    unsigned int i;
-
-    for ( i = 0; i < ini->nr_sections_seen; i++ )
-        if ( strcmp(ini->sections_seen[i], section) == 0 )
-            return true;
-    return false;
+    return xl_ini_section_line(ini, section) != 0;
 }
 
 int xl_ini_bad(const struct xl_ini *ini, const struct xl_ini_entry *e,

@@ -3,8 +3,9 @@
  *
  * Loads a whole file (or an in-memory text, e.g. a xenstore value) through
  * inih, checking every section and key against a schema: an unknown
- * section or key, a duplicate key, or a missing required key is an error
- * naming file:line and the key.
+ * section or key, a repeated section header, a duplicate key, or a missing
+ * required key is an error naming file:line and the key.  A UTF-8 byte
+ * order mark at the start of the text is skipped.
  */
 #ifndef XENLEVEL_INIFILE_H
 #define XENLEVEL_INIFILE_H
@@ -29,13 +30,17 @@ struct xl_ini_entry {
     unsigned int line;
 };
 
+struct xl_ini_section {
+    const char *name;       /* points into the schema */
+    unsigned int line;      /* line of the header */
+};
+
 struct xl_ini {
     char name[256];         /* file name (or xenstore path) for messages */
     struct xl_ini_entry *entries;
     unsigned int nr;
-    unsigned int nr_sections_seen;
-    char sections_seen[8][64];
-    unsigned int sections_line[8];
+    struct xl_ini_section *sections;    /* every header, each at most once */
+    unsigned int nr_sections;
 };
 
 /*

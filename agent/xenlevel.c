@@ -105,21 +105,15 @@ static int input_error(const struct xl_err *err)
     return XL_EXIT_INPUT;
 }
 
-/* A name for a report or level: INI-safe, non-empty, short. */
-static bool valid_name(const char *name)
-{
-    return name && *name && strlen(name) < XL_NAME_MAX &&
-           !strpbrk(name, " \t\n;#[]=");
-}
-
-/* --generation: a non-negative decimal integer. */
+/* --generation: the level files' rule (xl_generation_parse). */
 static bool parse_generation(const char *arg, unsigned long long *gen)
 {
-    char *end;
+    uint64_t v;
 
-    errno = 0;
-    *gen = strtoull(arg, &end, 10);
-    return !errno && *arg && arg[0] != '-' && !*end;
+    if ( xl_generation_parse(arg, &v) )
+        return false;
+    *gen = v;
+    return true;
 }
 
 /*
@@ -255,7 +249,7 @@ static int cmd_report(struct globals *g, int argc, char **argv)
         }
     if ( optind != argc )
         return usage_error("report: unexpected argument '%s'", argv[optind]);
-    if ( name && !valid_name(name) )
+    if ( name && !xl_name_valid(name) )
         return usage_error("report: bad --name '%s'", name);
     h = calloc(1, sizeof(*h));
     if ( !h )
@@ -313,7 +307,7 @@ static int cmd_compute(struct globals *g, int argc, char **argv)
             break;
         default: return XL_EXIT_USAGE;
         }
-    if ( !valid_name(name) )
+    if ( !xl_name_valid(name) )
         return usage_error("compute: bad --name '%s'", name);
     n = argc - optind;
     if ( n <= 0 )
@@ -389,7 +383,7 @@ static int cmd_define(struct globals *g, int argc, char **argv)
             break;
         default: return XL_EXIT_USAGE;
         }
-    if ( !valid_name(name) )
+    if ( !xl_name_valid(name) )
         return usage_error("define: %s", "needs a valid --name");
     if ( !vendor || strlen(vendor) != 12 )
         return usage_error("define: --vendor '%s' is not a 12-character "
