@@ -1081,10 +1081,18 @@ int main(int argc, char **argv)
         return input_error(&err);
     log_init(lvl_set ? lvl : g.cfg.log_level, g.cfg.kmsg);
 
-    /* Sub-command options: getopt again over argv[optind..]. */
+    /*
+     * Sub-command options: getopt again over argv[optind..], and options
+     * may follow operands.  optind = 1 alone would keep the REQUIRE_ORDER
+     * ('+') of the global options above; optind = 0 makes glibc
+     * reinitialise at the next call, which we make at once, with an
+     * optstring without '+' (so: permute) and nothing to scan, leaving
+     * optind = 1 also for the commands that take no options.
+     */
     cargc = argc - optind;
     cargv = argv + optind;
-    optind = 1;
+    optind = 0;
+    (void)getopt(1, cargv, "");
     for ( c = 1; c < cargc; c++ )
         if ( !strcmp(cargv[c], "--help") || !strcmp(cargv[c], "-h") )
         {
