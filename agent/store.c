@@ -401,3 +401,21 @@ bool xl_xs_perms_trusted(const struct xl_xs_perm *p, unsigned int nr,
         }
     return true;
 }
+
+int xl_xs_value_check(const char *path, const char *val, size_t len,
+                      struct xl_err *err)
+{
+    if ( len > XL_XS_MAX_VALUE )
+    {
+        xl_err_set(err, path, 0, NULL, "value of %zu bytes refused (at most "
+                   "%d)", len, XL_XS_MAX_VALUE);
+        return -EFBIG;
+    }
+    if ( memchr(val, '\0', len) )
+    {
+        xl_err_set(err, path, 0, NULL, "value of %zu bytes refused: it "
+                   "holds a NUL byte", len);
+        return -EINVAL;
+    }
+    return 0;
+}

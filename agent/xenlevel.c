@@ -581,10 +581,14 @@ static void report_guests(struct xl_xen *x, const struct xl_apply_result *res)
     struct xl_domain doms[256];
     unsigned int nr = 256, i;
     struct xl_policy *p = malloc(sizeof(*p));
+    int rc;
 
     if ( !p )
         return;
-    if ( xl_xen_list_domains(x, doms, &nr) )
+    rc = xl_xen_list_domains(x, doms, &nr);
+    if ( rc == -ENOBUFS )
+        log_warnx("more than %u domains: checking the first %u only", nr, nr);
+    else if ( rc )
         nr = 0;
     for ( i = 0; i < nr; i++ )
     {

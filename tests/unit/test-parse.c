@@ -1,5 +1,6 @@
 /*
- * test-parse.c - one rule per field: generations, names, INI structure.
+ * test-parse.c - one rule per field: generations, names, INI structure,
+ * the xenstore value rule.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -7,6 +8,7 @@
 #include "inifile.h"
 #include "level.h"
 #include "testlib.h"
+#include "xs.h"
 
 static void test_generation(void)
 {
@@ -169,6 +171,41 @@ static void test_sections(void)
     }
 }
 
+static void test_xs_value(void)
+{
+    static char big[XL_XS_MAX_VALUE + 2];
+    static const struct test {
+        const char *name;
+        const char *val;
+        size_t len;                 /* ~0: strlen(val) */
+        int rc;
+    } tests[] = {
+        { "small level", "[level]\nname = x\n", ~(size_t)0, 0 },
+        { "empty", "", 0, 0 },
+        { "exactly the limit", big, XL_XS_MAX_VALUE, 0 },
+        { "one byte over", big, XL_XS_MAX_VALUE + 1, -EFBIG },
+        { "NUL inside", "[level]\0name = x", 16, -EINVAL },
+        { "NUL at the end", "abc\0", 4, -EINVAL },
+    };
+    unsigned int i;
+
+    memset(big, 'a', sizeof(big) - 1);
+    for ( i = 0; i < ARRAY_SIZE(tests); i++ )
+    {
+        const struct test *t = &tests[i];
+        struct xl_err err = { .line = 0 };
+        size_t len = t->len == ~(size_t)0 ? strlen(t->val) : t->len;
+        int rc;
+
+        t_name = t->name;
+        rc = xl_xs_value_check("/xenlevel/level", t->val, len, &err);
+        CHECK(rc == t->rc, "rc %d, expected %d", rc, t->rc);
+        if ( rc )
+            CHECK(!strcmp(err.file, "/xenlevel/level") && err.msg[0],
+                  "error names '%s': '%s'", err.file, err.msg);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if ( argc > 1 )
@@ -176,5 +213,6 @@ int main(int argc, char **argv)
     test_generation();
     test_names();
     test_sections();
+    test_xs_value();
     return t_done("test-parse");
 }
