@@ -422,3 +422,43 @@ void xl_level_write(FILE *f, const struct xl_level *l)
         write_names(f, "features", &l->hvm);
     }
 }
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void xl_level_write_hosts(FILE *f, const struct xl_host_report *hosts,
+                          unsigned int nr)
+{
+    const char **names = calloc(nr ? nr : 1, sizeof(*names));
+    uint64_t h = 0xcbf29ce484222325ULL;     /* FNV-1a, 64 bits */
+    unsigned int i;
+    const char *p;
+
+    fprintf(f, "; computed from %u host report%s:", nr, nr == 1 ? "" : "s");
+    for ( i = 0; i < nr && i < XL_HOSTS_NAMED; i++ )
+        fprintf(f, " %s", hosts[i].name);
+    if ( nr > XL_HOSTS_NAMED )
+        fprintf(f, " and %u more", nr - XL_HOSTS_NAMED);
+    fputc('\n', f);
+    /* Every name is written already: the comment is as it always was. */
+    if ( nr <= XL_HOSTS_NAMED || !names )
+    {
+        free(names);
+        return;
+    }
+    for ( i = 0; i < nr; i++ )
+        names[i] = hosts[i].name;
+    qsort(names, nr, sizeof(*names), cmp_name);
+    for ( i = 0; i < nr; i++ )
+        for ( p = names[i]; ; p++ )
+        {
+            /* Each name with its terminating NUL, so "a","bc" != "ab","c". */
+            h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+            if ( !*p )
+                break;
+        }
+    fprintf(f, "; host names (sorted) FNV-1a-64: %016" PRIx64 "\n", h);
+    free(names);
+}

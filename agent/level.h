@@ -78,6 +78,17 @@ int xl_level_load(const char *path, const struct xl_parse_opts *opts,
                   struct xl_level *l, struct xl_err *err);
 void xl_level_write(FILE *f, const struct xl_level *l);
 
+/*
+ * The comment compute writes after a level: how many host reports it was
+ * computed from and their names; past XL_HOSTS_NAMED hosts, the first
+ * XL_HOSTS_NAMED names, "and K more", and an FNV-1a-64 hash of all the
+ * names sorted (an identifier, not a security check), so that a level's
+ * size does not grow with the pool.
+ */
+#define XL_HOSTS_NAMED 8
+void xl_level_write_hosts(FILE *f, const struct xl_host_report *hosts,
+                          unsigned int nr);
+
 /* Names of XL_CAP_* bits as in public/sysctl.h ("faulting", "ecx"...). */
 const char *xl_cap_name(unsigned int bit);
 int xl_caps_parse(const char *s, uint32_t *caps, char *bad, size_t badlen);

@@ -335,12 +335,10 @@ static int cmd_compute(struct globals *g, int argc, char **argv)
         goto out;
     }
     xl_level_write(f, &l);
-    fprintf(f, "\n; computed from %d host report%s:", n, n == 1 ? "" : "s");
-    for ( i = 0; i < n; i++ )
-        fprintf(f, " %s", hosts[i].name);
-    if ( g->cfg.mask_text[0] )
-        fprintf(f, "\n; site mask: %s", g->cfg.mask_text);
     fprintf(f, "\n");
+    xl_level_write_hosts(f, hosts, (unsigned int)n);
+    if ( g->cfg.mask_text[0] )
+        fprintf(f, "; site mask: %s\n", g->cfg.mask_text);
     fclose(f);
     rc = write_output(output, data, len);
  out:

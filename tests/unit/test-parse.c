@@ -1,6 +1,6 @@
 /*
  * test-parse.c - one rule per field: generations, names, INI structure,
- * the xenstore value rule.
+ * the xenstore value rule, the compute comment's size.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -206,6 +206,64 @@ static void test_xs_value(void)
     }
 }
 
+/* The comment compute writes does not grow with the pool. */
+static void test_hosts_comment(void)
+{
+    static const unsigned int sizes[] = { 1, 8, 9, 1000, 10000 };
+    struct xl_host_report *h = calloc(10000, sizeof(*h));
+    unsigned int i, k;
+    size_t prev = 0;
+
+    if ( !h )
+        return;
+    for ( i = 0; i < 10000; i++ )
+        snprintf(h[i].name, sizeof(h[i].name),
+                 "host%05u.rack%02u.datacentre.example.com", i, i % 97);
+    for ( k = 0; k < ARRAY_SIZE(sizes); k++ )
+    {
+        char *out = NULL, *nl;
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+
+        xl_level_write_hosts(f, h, sizes[k]);
+        fclose(f);
+        t_name = "hosts comment: bounded";
+        CHECK(len < 1024, "%u hosts: %zu bytes", sizes[k], len);
+        /* Past XL_HOSTS_NAMED hosts, only the counts' digits grow. */
+        CHECK(sizes[k] <= 9 || len <= prev + 8, "%u hosts: %zu bytes, "
+              "9 hosts: %zu", sizes[k], len, prev);
+        if ( sizes[k] == 9 )
+            prev = len;
+        for ( nl = out; (nl = strchr(nl, '\n')); nl++ )
+            CHECK(nl[1] == '\0' || nl[1] == ';', "not a comment: %s", out);
+        CHECK(out[0] == ';', "not a comment: %s", out);
+        if ( sizes[k] == 9 )
+            CHECK(strstr(out, " and 1 more\n") != NULL, "%s", out);
+        free(out);
+    }
+    t_name = "hosts comment: hash independent of order";
+    {
+        char *a = NULL, *b = NULL;
+        size_t la = 0, lb = 0;
+        FILE *f;
+        struct xl_host_report tmp;
+
+        f = open_memstream(&a, &la);
+        xl_level_write_hosts(f, h, 20);
+        fclose(f);
+        tmp = h[0];
+        h[0] = h[19];
+        h[19] = tmp;
+        f = open_memstream(&b, &lb);
+        xl_level_write_hosts(f, h, 20);
+        fclose(f);
+        CHECK(!strcmp(strstr(a, "FNV"), strstr(b, "FNV")), "%s / %s", a, b);
+        free(a);
+        free(b);
+    }
+    free(h);
+}
+
 int main(int argc, char **argv)
 {
     if ( argc > 1 )
@@ -214,5 +272,6 @@ int main(int argc, char **argv)
     test_names();
     test_sections();
     test_xs_value();
+    test_hosts_comment();
     return t_done("test-parse");
 }
