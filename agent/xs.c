@@ -69,15 +69,15 @@ void xl_xs_close(struct xl_xs *x)
 }
 
 /*
- * Write text at path with dom0-only permissions (owner dom0, no access for
- * other domains: "n0"), value and permissions in one transaction, retried
- * at most XL_XS_RETRIES times when xenstored reports a conflict (EAGAIN).
- * errno is saved right after the call that failed.
+ * Write text at path owned by dom0, with `others` (XS_PERM_NONE: "n0",
+ * XS_PERM_READ: "r0") for every other domain, value and permissions in one
+ * transaction, retried at most XL_XS_RETRIES times when xenstored reports
+ * a conflict (EAGAIN).  errno is saved right after the call that failed.
  */
-static int write_dom0_only(struct xl_xs *x, const char *path,
-                           const char *text, const char **what)
+static int write_owned(struct xl_xs *x, const char *path, const char *text,
+                       unsigned int others, const char **what)
 {
-    struct xs_permissions perm = { .id = 0, .perms = XS_PERM_NONE };
+    struct xs_permissions perm = { .id = 0, .perms = others };
     unsigned int tries;
     xs_transaction_t t;
     int rc;
@@ -126,7 +126,7 @@ int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
 
     if ( (rc = xl_xs_value_check(path, text, strlen(text), err)) )
         return rc;
-    rc = write_dom0_only(x, path, text, &what);
+    rc = write_owned(x, path, text, XS_PERM_NONE, &what);
     if ( rc == -EAGAIN )
         xl_err_set(err, path, 0, NULL, "xenstore write failed: %d "
                    "transactions conflicted, giving up", XL_XS_RETRIES);
@@ -224,7 +224,7 @@ int xl_xs_write(struct xl_xs *x, const char *path, const char *text)
 {
     const char *what = "";
 
-    return write_dom0_only(x, path, text, &what);
+    return write_owned(x, path, text, XS_PERM_READ, &what);
 }
 
 int xl_xs_watch(struct xl_xs *x, const char *path)

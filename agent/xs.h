@@ -65,9 +65,10 @@ int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
                        struct xl_err *err);
 
 /*
- * Write a plain value (status records) with the same explicit permissions
- * as xl_xs_publish (owner dom0, others none: the status is for dom0's
- * tools), value and permissions in one transaction.
+ * Write a plain value (status records) with explicit permissions: owner
+ * dom0, every other domain may read it but not write it ("r0"; a guest
+ * may learn which level its host runs, as it sees the CPUID anyway),
+ * value and permissions in one transaction, retried as above.
  */
 int xl_xs_write(struct xl_xs *x, const char *path, const char *text);
 
