@@ -72,8 +72,11 @@ int xl_read_file(const char *path, char **buf, size_t *len,
                    XL_INI_MAX_SIZE);
         goto out;
     }
-    /* One byte more than the size: a file that grew is caught below. */
-    cap = (size_t)st.st_size + 1;
+    /*
+     * Read to the end, whatever fstat said (procfs files say 0, a file may
+     * grow), but never more than the bound.
+     */
+    cap = st.st_size ? (size_t)st.st_size + 1 : 4096;
     data = malloc(cap + 1);
     if ( !data )
     {
@@ -81,10 +84,33 @@ int xl_read_file(const char *path, char **buf, size_t *len,
         xl_err_set(err, path, 0, NULL, "out of memory");
         goto out;
     }
-    while ( got < cap )
+    for ( ;; )
     {
-        ssize_t r = read(fd, data + got, cap - got);
+        ssize_t r;
 
+        if ( got == cap )
+        {
+            char *more;
+
+            if ( cap > XL_INI_MAX_SIZE )
+            {
+                rc = -EFBIG;
+                xl_err_set(err, path, 0, NULL, "file larger than %d bytes",
+                           XL_INI_MAX_SIZE);
+                goto out;
+            }
+            cap = cap * 2 > XL_INI_MAX_SIZE + 1 ? XL_INI_MAX_SIZE + 1
+                                                 : cap * 2;
+            more = realloc(data, cap + 1);
+            if ( !more )
+            {
+                rc = -ENOMEM;
+                xl_err_set(err, path, 0, NULL, "out of memory");
+                goto out;
+            }
+            data = more;
+        }
+        r = read(fd, data + got, cap - got);
         if ( r < 0 && errno == EINTR )
             continue;
         if ( r < 0 )
@@ -97,12 +123,6 @@ int xl_read_file(const char *path, char **buf, size_t *len,
         if ( r == 0 )
             break;
         got += (size_t)r;
-    }
-    if ( got > (size_t)st.st_size )
-    {
-        rc = -EIO;
-        xl_err_set(err, path, 0, NULL, "file changed while being read");
-        goto out;
     }
     data[got] = '\0';
     if ( memchr(data, '\0', got) )

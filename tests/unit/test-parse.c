@@ -4,11 +4,77 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "inifile.h"
 #include "level.h"
 #include "testlib.h"
 #include "xs.h"
+
+/* xl_read_file: what it reads, what it refuses, never blocking. */
+static void test_read_file(void)
+{
+    static const struct test {
+        const char *name;
+        const char *path;           /* "FIFO", "BIG": made here */
+        int rc;
+        const char *msg;            /* expected in err.msg, or in the text */
+    } tests[] = {
+        { "a regular file", "golden/level-ok.ini", 0, "[level]" },
+        { "the null device reads as empty", "/dev/null", 0, "" },
+        { "procfs says size 0 but has content", "/proc/version", 0,
+          "Linux" },
+        { "a FIFO, without blocking", "FIFO", -EINVAL, "not a regular file" },
+        { "a character device", "/dev/zero", -EINVAL, "not a regular file" },
+        { "a directory", "golden", -EINVAL, "not a regular file" },
+        { "a NUL byte", "/proc/self/cmdline", -EINVAL, "NUL byte" },
+        { "over the bound", "BIG", -EFBIG, "larger than" },
+        { "missing", "golden/nope", -ENOENT, "cannot open" },
+    };
+    char dir[] = "/tmp/xenlevel-test-XXXXXX", fifo[300], big[300];
+    unsigned int i;
+    FILE *f;
+
+    if ( !mkdtemp(dir) )
+        return;
+    snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+    snprintf(big, sizeof(big), "%s/big", dir);
+    if ( mkfifo(fifo, 0600) )
+        return;
+    f = fopen(big, "w");
+    for ( i = 0; f && i <= XL_INI_MAX_SIZE / 32; i++ )
+        fputs("; padding padding padding padding padding padding padding.\n",
+              f);
+    if ( f )
+        fclose(f);
+    for ( i = 0; i < ARRAY_SIZE(tests); i++ )
+    {
+        const struct test *t = &tests[i];
+        const char *path = !strcmp(t->path, "FIFO") ? fifo :
+                           !strcmp(t->path, "BIG") ? big :
+                           t->path[0] == '/' ? t->path : t_path(t->path);
+        struct xl_err err = { .line = 0 };
+        char *text = NULL;
+        size_t len = 99;
+        int rc;
+
+        t_name = t->name;
+        rc = xl_read_file(path, &text, &len, &err);
+        CHECK(rc == t->rc, "%s: rc %d, expected %d (%s)", path, rc, t->rc,
+              err.msg);
+        if ( rc )
+            CHECK(strstr(err.msg, t->msg) && !strcmp(err.file, path),
+                  "'%s: %s'", err.file, err.msg);
+        else
+            CHECK(text && strstr(text, t->msg) && strlen(text) == len,
+                  "text '%.40s', len %zu", text ? text : "(null)", len);
+        free(text);
+    }
+    unlink(fifo);
+    unlink(big);
+    rmdir(dir);
+}
 
 static void test_generation(void)
 {
@@ -268,6 +334,7 @@ int main(int argc, char **argv)
 {
     if ( argc > 1 )
         t_dir = argv[1];
+    test_read_file();
     test_generation();
     test_names();
     test_sections();
