@@ -50,7 +50,7 @@ DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
     e2fsprogs cpio kmod clang libclang-rt-14-dev mmdebstrap binutils
 
-.PHONY: bench fuzz-replay baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
+.PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
         deps install uninstall deb clean xen-src
 
 all: agent/xenlevel
@@ -114,8 +114,8 @@ build/san/xen.o: agent/xen.c $(GEN) agent/*.h
 cli-check: build/san/xenlevel
 	tests/cli/run build/san/xenlevel
 
-check: unit-check cli-check fuzz-replay
-	@echo "make check: all unit and CLI tests passed"
+check: unit-check cli-check fuzz-replay fuzz-smoke
+	@echo "make check: all unit, CLI and fuzz-replay tests and the fuzz smoke pass passed"
 
 # Test-only probe of agent/xen.c and the set_cpu_policy patch (boot tests).
 build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
@@ -195,28 +195,47 @@ clean:
 baselines: agent/xenlevel
 	config/levels/generate agent/xenlevel config/levels
 
-# Fuzzing: libFuzzer over the parsers (clang); make check replays the
-# golden files through the same target built with gcc.
-FUZZ_SECONDS ?= 60
+# Fuzzing: one libFuzzer target per parser (clang, ASan/UBSan).  make fuzz
+# runs each for FUZZ_RUNS executions and prints the count per target;
+# make fuzz-smoke (part of make check) a short pass of each.  Crashes are
+# kept as regression inputs in tests/fuzz/regressions/, which make
+# fuzz-replay (gcc, ASan/UBSan) replays with the golden files.
+FUZZ_RUNS ?= 10000000
+FUZZ_SMOKE_RUNS ?= 20000
+FUZZ_TARGETS := level report config xsvalue
 CLANG ?= clang
 CORE_SRC := $(CORE:%=agent/%.c)
+FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz-%)
+FUZZ_REPLAY := $(FUZZ_TARGETS:%=build/tests/fuzz-replay-%)
+# Seeds: the golden files of the target's kind (and the shipped files).
+FUZZ_SEEDS_level := tests/golden/level-* config/levels tests/data/pools
+FUZZ_SEEDS_report := tests/golden/report-* tests/data/*.report
+FUZZ_SEEDS_config := tests/golden/config-* config/xenlevel.conf
+FUZZ_SEEDS_xsvalue := tests/golden/level-ok.ini config/levels
 
-build/fuzz/fuzz-parsers: tests/fuzz/fuzz-parsers.c $(CORE_SRC) $(GEN) agent/*.h
-	@mkdir -p build/fuzz/corpus
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(CORE_SRC) $(GEN) agent/*.h
+	@mkdir -p build/fuzz
 	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -o $@ tests/fuzz/fuzz-parsers.c $(CORE_SRC) $(INIH_LIBS)
+	    -fno-sanitize-recover=all -o $@ $< $(CORE_SRC) $(INIH_LIBS)
 
-fuzz: build/fuzz/fuzz-parsers
-	build/fuzz/fuzz-parsers -max_total_time=$(FUZZ_SECONDS) \
-	    build/fuzz/corpus tests/golden
+fuzz: $(FUZZ_BIN)
+	@set -e; $(foreach t,$(FUZZ_TARGETS),\
+	    tests/fuzz/run $(t) $(FUZZ_RUNS) $(FUZZ_SEEDS_$(t));)
 
-build/tests/fuzz-replay: tests/fuzz/fuzz-parsers.c $(CORE_SAN_OBJ)
+fuzz-smoke: $(FUZZ_BIN)
+	@set -e; $(foreach t,$(FUZZ_TARGETS),\
+	    tests/fuzz/run $(t) $(FUZZ_SMOKE_RUNS) $(FUZZ_SEEDS_$(t));)
+
+build/tests/fuzz-replay-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(CORE_SAN_OBJ)
 	@mkdir -p build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -DSTANDALONE -o $@ $< \
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(CFLAGS) $(SAN) -DSTANDALONE -o $@ $< \
 	    $(CORE_SAN_OBJ) $(INIH_LIBS)
 
-fuzz-replay: build/tests/fuzz-replay
-	build/tests/fuzz-replay tests/golden/* config/xenlevel.conf config/levels/*.level
+fuzz-replay: $(FUZZ_REPLAY)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    build/tests/fuzz-replay-$$t tests/golden/* config/xenlevel.conf \
+	        config/levels/*.level tests/data/*.report \
+	        $$(ls tests/fuzz/regressions/*-* 2>/dev/null); done
 
 # Benchmarks print figures; they are not timed tests.
 bench: agent/xenlevel

@@ -133,6 +133,32 @@ static int add_mask(const char *w, void *arg)
     return 0;
 }
 
+/*
+ * A level path must be in a tree no other domain controls: not below
+ * another domain's /local/domain/N (the guest owns its home and can delete
+ * or replace what is below it), and a well-formed absolute path.
+ */
+static int xenstore_path_owned(const char *p, char *why, size_t len)
+{
+    static const char home[] = "/local/domain";
+    size_t n = strlen(p);
+
+    if ( n < 2 || p[n - 1] == '/' || strstr(p, "//") )
+    {
+        snprintf(why, len, "'%s' is not a xenstore path", p);
+        return -EINVAL;
+    }
+    if ( strncmp(p, home, sizeof(home) - 1) ||
+         (p[sizeof(home) - 1] && p[sizeof(home) - 1] != '/') )
+        return 0;
+    p += sizeof(home) - 1;
+    if ( !strcmp(p, "/0") || !strncmp(p, "/0/", 3) )
+        return 0;
+    snprintf(why, len, "'%s%s' is not dom0's: a level path below "
+             "%s/N (N != 0) can be changed by domain N", home, p, home);
+    return -EPERM;
+}
+
 static int choice(const struct xl_ini *ini, const char *section,
                   const char *key, const char *no, const char *yes,
                   bool *val, struct xl_err *err)
@@ -202,6 +228,8 @@ int xl_config_parse(const char *name, const char *text, struct xl_config *c,
     }
     if ( (e = xl_ini_get(&ini, "source", "xenstore_path")) )
     {
+        char why[700];
+
         if ( e->value[0] != '/' ||
              strlen(e->value) >= sizeof(c->xenstore_path) ||
              strspn(e->value, "abcdefghijklmnopqrstuvwxyz"
@@ -210,6 +238,11 @@ int xl_config_parse(const char *name, const char *text, struct xl_config *c,
         {
             rc = xl_ini_bad(&ini, e, err, "'%s' is not a xenstore path",
                             e->value);
+            goto out;
+        }
+        if ( (rc = xenstore_path_owned(e->value, why, sizeof(why))) )
+        {
+            rc = xl_ini_bad(&ini, e, err, "%s", why);
             goto out;
         }
         strcpy(c->xenstore_path, e->value);

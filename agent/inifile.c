@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -33,10 +34,15 @@ int xl_read_file(const char *path, char **buf, size_t *len,
 {
     struct stat st;
     char *data = NULL;
-    size_t got = 0;
+    size_t got = 0, cap;
     int fd, rc = 0;
 
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    /*
+     * O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
+     * O_NOCTTY: a terminal never becomes ours.  Anything but a regular
+     * file is then refused before the first read.
+     */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if ( fd < 0 )
     {
         rc = -errno;
@@ -49,7 +55,11 @@ int xl_read_file(const char *path, char **buf, size_t *len,
         xl_err_set(err, path, 0, NULL, "cannot stat: %s", strerror(errno));
         goto out;
     }
-    if ( !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) )
+    /* The null device reads as empty ("-c /dev/null": no site config). */
+    if ( S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+         minor(st.st_rdev) == 3 )
+        st.st_size = 0;
+    else if ( !S_ISREG(st.st_mode) )
     {
         rc = -EINVAL;
         xl_err_set(err, path, 0, NULL, "not a regular file");
@@ -62,17 +72,45 @@ int xl_read_file(const char *path, char **buf, size_t *len,
                    XL_INI_MAX_SIZE);
         goto out;
     }
-    data = malloc((size_t)st.st_size + 1);
+    /*
+     * Read to the end, whatever fstat said (procfs files say 0, a file may
+     * grow), but never more than the bound.
+     */
+    cap = st.st_size ? (size_t)st.st_size + 1 : 4096;
+    data = malloc(cap + 1);
     if ( !data )
     {
         rc = -ENOMEM;
         xl_err_set(err, path, 0, NULL, "out of memory");
         goto out;
     }
-    while ( got < (size_t)st.st_size )
+    for ( ;; )
     {
-        ssize_t r = read(fd, data + got, (size_t)st.st_size - got);
+        ssize_t r;
 
+        if ( got == cap )
+        {
+            char *more;
+
+            if ( cap > XL_INI_MAX_SIZE )
+            {
+                rc = -EFBIG;
+                xl_err_set(err, path, 0, NULL, "file larger than %d bytes",
+                           XL_INI_MAX_SIZE);
+                goto out;
+            }
+            cap = cap * 2 > XL_INI_MAX_SIZE + 1 ? XL_INI_MAX_SIZE + 1
+                                                 : cap * 2;
+            more = realloc(data, cap + 1);
+            if ( !more )
+            {
+                rc = -ENOMEM;
+                xl_err_set(err, path, 0, NULL, "out of memory");
+                goto out;
+            }
+            data = more;
+        }
+        r = read(fd, data + got, cap - got);
         if ( r < 0 && errno == EINTR )
             continue;
         if ( r < 0 )
@@ -87,7 +125,7 @@ int xl_read_file(const char *path, char **buf, size_t *len,
         got += (size_t)r;
     }
     data[got] = '\0';
-    if ( strlen(data) != got )
+    if ( memchr(data, '\0', got) )
     {
         rc = -EINVAL;
         xl_err_set(err, path, 0, NULL, "file contains a NUL byte");
@@ -132,6 +170,36 @@ static const struct xl_ini_schema *find_section(const struct ctx *c,
     return NULL;
 }
 
+/* Record a section header; a repeated one is an error. */
+static int add_section(struct ctx *c, const char *name)
+{
+    struct xl_ini *ini = c->ini;
+    struct xl_ini_section *s;
+    char key[80];
+    unsigned int i;
+
+    for ( i = 0; i < ini->nr_sections; i++ )
+        if ( ini->sections[i].name == name )
+        {
+            snprintf(key, sizeof(key), "[%s]", name);
+            fail(c, c->line, key, -EINVAL,
+                 "repeated section (first at line %u)",
+                 ini->sections[i].line);
+            return -EINVAL;
+        }
+    s = realloc(ini->sections, (ini->nr_sections + 1) * sizeof(*s));
+    if ( !s )
+    {
+        fail(c, c->line, NULL, -ENOMEM, "out of memory");
+        return -ENOMEM;
+    }
+    ini->sections = s;
+    s[ini->nr_sections].name = name;
+    s[ini->nr_sections].line = c->line;
+    ini->nr_sections++;
+    return 0;
+}
+
 /*
  * inih reader, fgets-like: inih asks for the rest of a long line in further
  * calls (ini_allow_realloc).  We keep our own line count and check section
@@ -140,6 +208,7 @@ static const struct xl_ini_schema *find_section(const struct ctx *c,
 static char *reader(char *str, int num, void *stream)
 {
     struct ctx *c = stream;
+    const struct xl_ini_schema *sc;
     const char *nl, *s, *line = c->p;
     size_t len, full;
 
@@ -176,19 +245,13 @@ static char *reader(char *str, int num, void *stream)
                 n = sizeof(name) - 1;
             memcpy(name, s + 1, n);
             name[n] = '\0';
-            if ( !find_section(c, name) )
+            if ( !(sc = find_section(c, name)) )
             {
                 fail(c, c->line, name, -EINVAL, "unknown section [%s]", name);
                 return NULL;
             }
-            if ( c->ini->nr_sections_seen <
-                 sizeof(c->ini->sections_seen) /
-                 sizeof(c->ini->sections_seen[0]) )
-            {
-                c->ini->sections_line[c->ini->nr_sections_seen] = c->line;
-                snprintf(c->ini->sections_seen[c->ini->nr_sections_seen++],
-                         sizeof(c->ini->sections_seen[0]), "%s", name);
-            }
+            if ( add_section(c, sc->section) )
+                return NULL;
         }
     }
 
@@ -272,6 +335,9 @@ int xl_ini_parse(const char *name, const char *text,
 
     memset(ini, 0, sizeof(*ini));
     snprintf(ini->name, sizeof(ini->name), "%s", name);
+    /* A UTF-8 byte order mark (editors on other systems write one). */
+    if ( !strncmp(c.p, "\xef\xbb\xbf", 3) )
+        c.p += 3;
 
     ini_use_stack = false;
     ini_allow_realloc = true;
@@ -341,6 +407,9 @@ void xl_ini_free(struct xl_ini *ini)
     free(ini->entries);
     ini->entries = NULL;
     ini->nr = 0;
+    free(ini->sections);
+    ini->sections = NULL;
+    ini->nr_sections = 0;
 }
 
 const struct xl_ini_entry *xl_ini_get(const struct xl_ini *ini,
@@ -360,20 +429,15 @@ unsigned int xl_ini_section_line(const struct xl_ini *ini,
 {
     unsigned int i;
 
-    for ( i = 0; i < ini->nr_sections_seen; i++ )
-        if ( strcmp(ini->sections_seen[i], section) == 0 )
-            return ini->sections_line[i];
+    for ( i = 0; i < ini->nr_sections; i++ )
+        if ( strcmp(ini->sections[i].name, section) == 0 )
+            return ini->sections[i].line;
     return 0;
 }
 
 bool xl_ini_has_section(const struct xl_ini *ini, const char *section)
 {
-    unsigned int i;
-
-    for ( i = 0; i < ini->nr_sections_seen; i++ )
-        if ( strcmp(ini->sections_seen[i], section) == 0 )
-            return true;
-    return false;
+    return xl_ini_section_line(ini, section) != 0;
 }
 
 int xl_ini_bad(const struct xl_ini *ini, const struct xl_ini_entry *e,

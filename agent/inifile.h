@@ -3,8 +3,9 @@
  *
  * Loads a whole file (or an in-memory text, e.g. a xenstore value) through
  * inih, checking every section and key against a schema: an unknown
- * section or key, a duplicate key, or a missing required key is an error
- * naming file:line and the key.
+ * section or key, a repeated section header, a duplicate key, or a missing
+ * required key is an error naming file:line and the key.  A UTF-8 byte
+ * order mark at the start of the text is skipped.
  */
 #ifndef XENLEVEL_INIFILE_H
 #define XENLEVEL_INIFILE_H
@@ -29,18 +30,25 @@ struct xl_ini_entry {
     unsigned int line;
 };
 
+struct xl_ini_section {
+    const char *name;       /* points into the schema */
+    unsigned int line;      /* line of the header */
+};
+
 struct xl_ini {
     char name[256];         /* file name (or xenstore path) for messages */
     struct xl_ini_entry *entries;
     unsigned int nr;
-    unsigned int nr_sections_seen;
-    char sections_seen[8][64];
-    unsigned int sections_line[8];
+    struct xl_ini_section *sections;    /* every header, each at most once */
+    unsigned int nr_sections;
 };
 
 /*
- * Read a whole file of at most XL_INI_MAX_SIZE bytes.  -ENOENT, -EACCES,
- * -EFBIG, -EIO...  *buf is NUL-terminated and must be freed.
+ * Read a whole regular file of at most XL_INI_MAX_SIZE bytes.  Opened
+ * O_NONBLOCK|O_NOCTTY, so a FIFO or a device never blocks: anything but a
+ * regular file (or the null device, read as empty) is refused ("FILE: not
+ * a regular file", -EINVAL), as is a NUL byte.  -ENOENT, -EACCES, -EFBIG,
+ * -EIO...  *buf is NUL-terminated and must be freed.
  */
 int xl_read_file(const char *path, char **buf, size_t *len,
                  struct xl_err *err);

@@ -11,6 +11,48 @@
 #include "level.h"
 #include "policy.h"
 
+int xl_generation_parse(const char *s, uint64_t *gen)
+{
+    uint64_t v = 0;
+    const char *p;
+
+    if ( !s || !*s || (s[0] == '0' && s[1]) )
+        return -EINVAL;
+    for ( p = s; *p; p++ )
+    {
+        if ( *p < '0' || *p > '9' )
+            return -EINVAL;
+        v = v * 10 + (uint64_t)(*p - '0');
+        if ( v > XL_GENERATION_MAX )
+            return -EINVAL;
+    }
+    *gen = v;
+    return 0;
+}
+
+bool xl_name_valid(const char *name)
+{
+    size_t n;
+
+    if ( !name || !*name || name[0] == '.' || name[0] == '-' )
+        return false;
+    n = strlen(name);
+    return n < XL_NAME_MAX &&
+           strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                  "0123456789._-+:@") == n;
+}
+
+/* A value quoted in a message: printable ASCII, the rest as '?'. */
+static const char *printable(const char *s, char *buf, size_t len)
+{
+    size_t i;
+
+    for ( i = 0; s[i] && i + 1 < len; i++ )
+        buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+    buf[i] = '\0';
+    return buf;
+}
+
 static const char *const cap_names[XL_CAP_NR] = {
     "faulting", "ecx", "edx", "extd_ecx", "extd_edx", "xsave_eax",
     "thermal_ecx", "l7s0_eax", "l7s0_ebx",
@@ -144,27 +186,42 @@ static const struct xl_ini_schema report_schema[] = {
     { "features", "hvm_default", false },
 };
 
+/* Integers are decimal, with the generation's rule (xl_generation_parse). */
 static int get_uint(const struct xl_ini *ini, const char *section,
                     const char *key, uint64_t max, uint64_t *val,
                     struct xl_err *err)
 {
     const struct xl_ini_entry *e = xl_ini_get(ini, section, key);
-    unsigned long long v;
-    char *end;
+    char buf[40];
+    uint64_t v;
 
     *val = 0;
     if ( !e )
         return 0;
-    errno = 0;
-    if ( !isdigit((unsigned char)e->value[0]) )
-        return xl_ini_bad(ini, e, err, "'%s' is not a non-negative integer",
-                          e->value);
-    v = strtoull(e->value, &end, 0);
-    if ( errno || *end || v > max )
+    if ( xl_generation_parse(e->value, &v) || v > max )
         return xl_ini_bad(ini, e, err,
-                          "'%s' is not an integer in 0..%" PRIu64, e->value,
-                          max);
+                          "'%s' is not a decimal integer in 0..%" PRIu64
+                          " (digits only, no sign or leading zero)",
+                          printable(e->value, buf, sizeof(buf)), max);
     *val = v;
+    return 0;
+}
+
+static int get_name(const struct xl_ini *ini, const char *section,
+                    char *buf, size_t len, struct xl_err *err)
+{
+    const struct xl_ini_entry *e;
+    char shown[XL_NAME_MAX + 8];
+    int rc;
+
+    if ( (rc = get_str(ini, section, "name", buf, len, true, err)) )
+        return rc;
+    e = xl_ini_get(ini, section, "name");
+    if ( e && !xl_name_valid(buf) )
+        return xl_ini_bad(ini, e, err,
+                          "'%s' is not a valid name (A-Z a-z 0-9 . _ - + : @, "
+                          "not starting with '.' or '-')",
+                          printable(buf, shown, sizeof(shown)));
     return 0;
 }
 
@@ -185,8 +242,7 @@ int xl_report_parse(const char *name, const char *text,
     if ( rc )
         return rc;
 
-    if ( (rc = get_str(&ini, "host", "name", r->name, sizeof(r->name), true,
-                       err)) ||
+    if ( (rc = get_name(&ini, "host", r->name, sizeof(r->name), err)) ||
          (rc = get_str(&ini, "host", "vendor", r->vendor, sizeof(r->vendor),
                        true, err)) ||
          (rc = check_vendor(&ini, "host", r->vendor, err)) ||
@@ -308,12 +364,11 @@ int xl_level_parse(const char *name, const char *text,
                       &ini, err);
     if ( rc )
         return rc;
-    if ( (rc = get_str(&ini, "level", "name", l->name, sizeof(l->name), true,
-                       err)) ||
+    if ( (rc = get_name(&ini, "level", l->name, sizeof(l->name), err)) ||
          (rc = get_str(&ini, "level", "vendor", l->vendor,
                        sizeof(l->vendor), true, err)) ||
          (rc = check_vendor(&ini, "level", l->vendor, err)) ||
-         (rc = get_uint(&ini, "level", "generation", UINT64_MAX,
+         (rc = get_uint(&ini, "level", "generation", XL_GENERATION_MAX,
                         &l->generation, err)) ||
          (rc = get_fs(&ini, "pv", "featureset", opts, &l->pv, err)) )
         goto out;
@@ -366,4 +421,44 @@ void xl_level_write(FILE *f, const struct xl_level *l)
         write_fs(f, "featureset", &l->hvm);
         write_names(f, "features", &l->hvm);
     }
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void xl_level_write_hosts(FILE *f, const struct xl_host_report *hosts,
+                          unsigned int nr)
+{
+    const char **names = calloc(nr ? nr : 1, sizeof(*names));
+    uint64_t h = 0xcbf29ce484222325ULL;     /* FNV-1a, 64 bits */
+    unsigned int i;
+    const char *p;
+
+    fprintf(f, "; computed from %u host report%s:", nr, nr == 1 ? "" : "s");
+    for ( i = 0; i < nr && i < XL_HOSTS_NAMED; i++ )
+        fprintf(f, " %s", hosts[i].name);
+    if ( nr > XL_HOSTS_NAMED )
+        fprintf(f, " and %u more", nr - XL_HOSTS_NAMED);
+    fputc('\n', f);
+    /* Every name is written already: the comment is as it always was. */
+    if ( nr <= XL_HOSTS_NAMED || !names )
+    {
+        free(names);
+        return;
+    }
+    for ( i = 0; i < nr; i++ )
+        names[i] = hosts[i].name;
+    qsort(names, nr, sizeof(*names), cmp_name);
+    for ( i = 0; i < nr; i++ )
+        for ( p = names[i]; ; p++ )
+        {
+            /* Each name with its terminating NUL, so "a","bc" != "ab","c". */
+            h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+            if ( !*p )
+                break;
+        }
+    fprintf(f, "; host names (sorted) FNV-1a-64: %016" PRIx64 "\n", h);
+    free(names);
 }

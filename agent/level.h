@@ -18,6 +18,27 @@
 #define XL_NAME_MAX   64
 #define XL_VENDOR_MAX 16
 
+/*
+ * A generation is written in decimal digits only: no sign, no space, no
+ * leading zero (but "0" itself), no hex; at most 2^53 - 1, so that it is
+ * exact wherever it is read as a JSON or shell number.
+ */
+#define XL_GENERATION_MAX 9007199254740991ULL
+
+/*
+ * The one parser of a generation (level files, --generation): 0, or
+ * -EINVAL when s is not a decimal number in 0..XL_GENERATION_MAX.
+ */
+int xl_generation_parse(const char *s, uint64_t *gen);
+
+/*
+ * The one rule for a level or host name, wherever it enters (level files,
+ * host reports, --name): 1 to XL_NAME_MAX - 1 characters of A-Z a-z 0-9
+ * and . _ - + : @, not starting with '.' or '-'.  So a name is safe in a
+ * file name, a log line, the status record and xenstore.
+ */
+bool xl_name_valid(const char *name);
+
 struct xl_host_report {
     char name[XL_NAME_MAX];
     char vendor[XL_VENDOR_MAX];     /* CPUID vendor: "AuthenticAMD" ... */
@@ -56,6 +77,17 @@ int xl_level_parse(const char *name, const char *text,
 int xl_level_load(const char *path, const struct xl_parse_opts *opts,
                   struct xl_level *l, struct xl_err *err);
 void xl_level_write(FILE *f, const struct xl_level *l);
+
+/*
+ * The comment compute writes after a level: how many host reports it was
+ * computed from and their names; past XL_HOSTS_NAMED hosts, the first
+ * XL_HOSTS_NAMED names, "and K more", and an FNV-1a-64 hash of all the
+ * names sorted (an identifier, not a security check), so that a level's
+ * size does not grow with the pool.
+ */
+#define XL_HOSTS_NAMED 8
+void xl_level_write_hosts(FILE *f, const struct xl_host_report *hosts,
+                          unsigned int nr);
 
 /* Names of XL_CAP_* bits as in public/sysctl.h ("faulting", "ecx"...). */
 const char *xl_cap_name(unsigned int bit);

@@ -232,9 +232,10 @@ int xl_status_parse(const char *name, const char *text, struct xl_status *s,
             memcpy((char *)s + fields[i].off, val, strlen(val) + 1);
         else if ( !strcmp(line, "generation") && *val )
         {
-            if ( parse_u64(val, &s->generation) )
+            if ( xl_generation_parse(val, &s->generation) )
             {
-                xl_err_set(err, name, lineno, line, "not a decimal number");
+                xl_err_set(err, name, lineno, line, "not a decimal number "
+                           "in 0..%llu", (unsigned long long)XL_GENERATION_MAX);
                 return -EINVAL;
             }
             s->has_generation = true;
@@ -295,9 +296,10 @@ int xl_floor_parse(const char *name, const char *text, uint64_t *floor,
     }
     memcpy(val, text, l);
     val[l] = '\0';
-    if ( parse_u64(val, floor) )
+    if ( xl_generation_parse(val, floor) )
     {
-        xl_err_set(err, name, 1, "generation", "not a decimal number");
+        xl_err_set(err, name, 1, "generation", "not a decimal number in "
+                   "0..%llu", (unsigned long long)XL_GENERATION_MAX);
         return -EINVAL;
     }
     return 0;

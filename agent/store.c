@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,32 +37,107 @@ static int mkdirs(const char *dir)
     return 0;
 }
 
+/* Test hook (tests/unit/test-store.c): every fsync of this file. */
+int (*xl_store_fsync)(int fd) = fsync;
+
+/* dir receives the directory part of path ("." or "/" as needed). */
+static int dir_of(const char *path, char *dir, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    int n;
+
+    if ( slash == path )
+        n = snprintf(dir, len, "/");
+    else if ( slash )
+        n = snprintf(dir, len, "%.*s", (int)(slash - path), path);
+    else
+        n = snprintf(dir, len, ".");
+    return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* An unpredictable temporary name next to path: DIR/.BASE.XXXXXXXXXXXX */
+static int temp_name(const char *path, char *tmp, size_t len)
+{
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuv";
+    const char *slash = strrchr(path, '/');
+    unsigned char rnd[12];
+    char suffix[sizeof(rnd) + 1];
+    size_t got = 0;
+    unsigned int i;
+    int n;
+
+    while ( got < sizeof(rnd) )
+    {
+        ssize_t r = getrandom(rnd + got, sizeof(rnd) - got, 0);
+
+        if ( r < 0 && errno == EINTR )
+            continue;
+        if ( r < 0 )
+            return -errno;
+        got += (size_t)r;
+    }
+    for ( i = 0; i < sizeof(rnd); i++ )
+        suffix[i] = digits[rnd[i] & 31];
+    suffix[i] = '\0';
+    if ( slash )
+        n = snprintf(tmp, len, "%.*s.%s.%s", (int)(slash + 1 - path), path,
+                     slash + 1, suffix);
+    else
+        n = snprintf(tmp, len, ".%s.%s", path, suffix);
+    return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 int xl_write_atomic(const char *path, const char *data, size_t len,
                     unsigned int mode, struct xl_err *err)
 {
     char dir[PATH_MAX], tmp[PATH_MAX + 32];
-    const char *slash = strrchr(path, '/');
-    int fd = -1, dfd = -1, rc = 0;
+    struct stat st;
+    int fd = -1, dfd = -1, rc = 0, tries;
+    bool created = false, replaced = false;
     size_t done = 0;
 
-    if ( slash == path )
-        snprintf(dir, sizeof(dir), "/");
-    else if ( slash )
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-    else
-        snprintf(dir, sizeof(dir), ".");
+    if ( (rc = dir_of(path, dir, sizeof(dir))) )
+    {
+        xl_err_set(err, path, 0, NULL, "path too long");
+        return rc;
+    }
     if ( (rc = mkdirs(dir)) )
     {
         xl_err_set(err, dir, 0, NULL, "cannot create directory: %s",
                    strerror(-rc));
         return rc;
     }
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    /* Replace a regular file only: never a symlink, device, FIFO, dir. */
+    if ( lstat(path, &st) == 0 && !S_ISREG(st.st_mode) )
+    {
+        xl_err_set(err, path, 0, NULL, "exists and is not a regular file: "
+                   "refusing to replace it");
+        return -EEXIST;
+    }
+    for ( tries = 0; ; tries++ )
+    {
+        if ( (rc = temp_name(path, tmp, sizeof(tmp))) )
+        {
+            xl_err_set(err, path, 0, NULL, "no temporary name: %s",
+                       strerror(-rc));
+            return rc;
+        }
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  mode);
+        if ( fd >= 0 || errno != EEXIST || tries == 8 )
+            break;
+    }
     if ( fd < 0 )
     {
         rc = -errno;
         xl_err_set(err, tmp, 0, NULL, "cannot create: %s", strerror(errno));
+        goto out;
+    }
+    created = true;
+    if ( fchmod(fd, mode) < 0 )
+    {
+        rc = -errno;
+        xl_err_set(err, tmp, 0, NULL, "chmod failed: %s", strerror(errno));
         goto out;
     }
     while ( done < len )
@@ -79,61 +155,134 @@ int xl_write_atomic(const char *path, const char *data, size_t len,
         }
         done += (size_t)w;
     }
-    if ( fsync(fd) < 0 || close(fd) < 0 )
+    if ( xl_store_fsync(fd) < 0 )
     {
         rc = -errno;
-        fd = -1;
         xl_err_set(err, tmp, 0, NULL, "fsync failed: %s", strerror(errno));
         goto out;
     }
+    rc = close(fd);
     fd = -1;
+    if ( rc < 0 )
+    {
+        rc = -errno;
+        xl_err_set(err, tmp, 0, NULL, "close failed: %s", strerror(errno));
+        goto out;
+    }
     if ( rename(tmp, path) < 0 )
     {
         rc = -errno;
         xl_err_set(err, path, 0, NULL, "rename failed: %s", strerror(errno));
         goto out;
     }
+    created = false;
+    replaced = true;
+    /* From here on, path holds the new data: say so when sync fails. */
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if ( dfd < 0 || fsync(dfd) < 0 )
+    if ( dfd < 0 || xl_store_fsync(dfd) < 0 )
     {
-        rc = -errno;
-        xl_err_set(err, dir, 0, NULL, "directory fsync failed: %s",
-                   strerror(errno));
+        xl_err_set(err, path, 0, NULL, "replaced, but directory sync failed "
+                   "(%s: %s): the new content may not survive a crash",
+                   dir, strerror(errno));
+        rc = XL_WRITE_UNSYNCED;
         goto out;
     }
  out:
+    if ( rc == XL_WRITE_UNSYNCED && !replaced )
+        rc = -EIO;              /* keep XL_WRITE_UNSYNCED unambiguous */
     if ( fd >= 0 )
         close(fd);
     if ( dfd >= 0 )
         close(dfd);
-    if ( rc )
+    if ( created )
         unlink(tmp);
     return rc;
 }
 
-int xl_lock(const char *path, int *fd, struct xl_err *err)
+int xl_state_dir_check(const char *dir, uid_t owner, struct xl_err *err)
+{
+    struct stat st;
+
+    if ( stat(dir, &st) < 0 )
+    {
+        int rc = -errno;
+
+        xl_err_set(err, dir, 0, NULL, "state directory: %s",
+                   strerror(errno));
+        return rc;
+    }
+    if ( !S_ISDIR(st.st_mode) )
+    {
+        xl_err_set(err, dir, 0, NULL, "state directory is not a directory");
+        return -ENOTDIR;
+    }
+    if ( st.st_uid != owner )
+    {
+        xl_err_set(err, dir, 0, NULL, "state directory is owned by uid %u, "
+                   "not %u: refusing it", (unsigned int)st.st_uid,
+                   (unsigned int)owner);
+        return -EPERM;
+    }
+    if ( st.st_mode & (S_IWGRP | S_IWOTH) )
+    {
+        xl_err_set(err, dir, 0, NULL, "state directory is writable by "
+                   "group or others (mode %04o): refusing it",
+                   (unsigned int)(st.st_mode & 07777));
+        return -EPERM;
+    }
+    return 0;
+}
+
+/* Create the directory of a state file if needed, then check it. */
+static int state_dir(const char *path, uid_t owner, struct xl_err *err)
 {
     char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
+    int rc;
+
+    if ( (rc = dir_of(path, dir, sizeof(dir))) )
+    {
+        xl_err_set(err, path, 0, NULL, "path too long");
+        return rc;
+    }
+    if ( (rc = mkdirs(dir)) )
+    {
+        xl_err_set(err, dir, 0, NULL, "cannot create directory: %s",
+                   strerror(-rc));
+        return rc;
+    }
+    return xl_state_dir_check(dir, owner, err);
+}
+
+int xl_write_state(const char *path, const char *data, size_t len,
+                   unsigned int mode, uid_t owner, struct xl_err *err)
+{
+    int rc = state_dir(path, owner, err);
+
+    return rc ? rc : xl_write_atomic(path, data, len, mode, err);
+}
+
+int xl_lock_owner(const char *path, uid_t owner, int *fd,
+                  struct xl_err *err)
+{
+    struct stat st;
     int f, rc;
 
-    if ( slash && slash != path )
-    {
-        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-        if ( (rc = mkdirs(dir)) )
-        {
-            xl_err_set(err, dir, 0, NULL, "cannot create directory: %s",
-                       strerror(-rc));
-            return rc;
-        }
-    }
-    f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if ( (rc = state_dir(path, owner, err)) )
+        return rc;
+    f = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+             O_CLOEXEC, 0600);
     if ( f < 0 )
     {
         rc = -errno;
         xl_err_set(err, path, 0, NULL, "cannot open lock: %s",
                    strerror(errno));
         return rc;
+    }
+    if ( fstat(f, &st) < 0 || !S_ISREG(st.st_mode) )
+    {
+        xl_err_set(err, path, 0, NULL, "lock is not a regular file");
+        close(f);
+        return -EINVAL;
     }
     while ( flock(f, LOCK_EX) < 0 )
     {
@@ -146,6 +295,11 @@ int xl_lock(const char *path, int *fd, struct xl_err *err)
     }
     *fd = f;
     return 0;
+}
+
+int xl_lock(const char *path, int *fd, struct xl_err *err)
+{
+    return xl_lock_owner(path, XL_STATE_OWNER, fd, err);
 }
 
 void xl_unlock(int fd)
@@ -199,6 +353,12 @@ int xl_generation_check(const struct xl_level *l, const char *persist_path,
 int xl_persist_level(const struct xl_level *l, const char *path,
                      struct xl_err *err)
 {
+    return xl_persist_level_owner(l, path, XL_STATE_OWNER, err);
+}
+
+int xl_persist_level_owner(const struct xl_level *l, const char *path,
+                           uid_t owner, struct xl_err *err)
+{
     char *data = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&data, &len);
@@ -208,7 +368,7 @@ int xl_persist_level(const struct xl_level *l, const char *path,
         return -ENOMEM;
     xl_level_write(f, l);
     fclose(f);
-    rc = xl_write_atomic(path, data, len, 0644, err);
+    rc = xl_write_state(path, data, len, 0644, owner, err);
     free(data);
     return rc;
 }
@@ -240,4 +400,22 @@ bool xl_xs_perms_trusted(const struct xl_xs_perm *p, unsigned int nr,
             return false;
         }
     return true;
+}
+
+int xl_xs_value_check(const char *path, const char *val, size_t len,
+                      struct xl_err *err)
+{
+    if ( len > XL_XS_MAX_VALUE )
+    {
+        xl_err_set(err, path, 0, NULL, "value of %zu bytes refused (at most "
+                   "%d)", len, XL_XS_MAX_VALUE);
+        return -EFBIG;
+    }
+    if ( memchr(val, '\0', len) )
+    {
+        xl_err_set(err, path, 0, NULL, "value of %zu bytes refused: it "
+                   "holds a NUL byte", len);
+        return -EINVAL;
+    }
+    return 0;
 }

@@ -28,8 +28,9 @@
  *    a leaf Xen does not know), and set to ~0 everywhere otherwise.
  *
  *  - xl_xen_list_domains() skips dom0 and dying domains.  When there are
- *    more domains than *nr can hold, the first *nr are returned, *nr is set
- *    to the total and the result is -ENOBUFS.
+ *    more domains than *nr can hold, the first *nr are returned (and *nr
+ *    is left at that capacity, so that *nr never exceeds the array) and
+ *    the result is -ENOBUFS: the caller uses those and says there are more.
  *
  * Xen coding style; functions return 0 or -errno.
  */
@@ -398,7 +399,12 @@ int xl_xen_list_domains(struct xl_xen *x, struct xl_domain *doms,
             break;
     }
 
+    if ( count > cap )
+    {
+        *nr = cap;
+        return -ENOBUFS;
+    }
     *nr = count;
 
-    return count > cap ? -ENOBUFS : 0;
+    return 0;
 }

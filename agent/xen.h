@@ -59,7 +59,11 @@ struct xl_domain {
     bool hvm;
 };
 
-/* Running domains other than dom0; *nr in: capacity, out: count. */
+/*
+ * Running domains other than dom0; *nr in: capacity, out: how many were
+ * stored.  -ENOBUFS when there were more than the capacity: the first *nr
+ * are stored all the same (report them, and say there are more).
+ */
 int xl_xen_list_domains(struct xl_xen *x, struct xl_domain *doms,
                         unsigned int *nr);
 

@@ -133,21 +133,15 @@ static int input_error(const struct xl_err *err)
     return XL_EXIT_INPUT;
 }
 
-/* A name for a report or level: INI-safe, non-empty, short. */
-static bool valid_name(const char *name)
-{
-    return name && *name && strlen(name) < XL_NAME_MAX &&
-           !strpbrk(name, " \t\n;#[]=");
-}
-
-/* --generation: a non-negative decimal integer. */
+/* --generation: the level files' rule (xl_generation_parse). */
 static bool parse_generation(const char *arg, unsigned long long *gen)
 {
-    char *end;
+    uint64_t v;
 
-    errno = 0;
-    *gen = strtoull(arg, &end, 10);
-    return !errno && *arg && arg[0] != '-' && !*end;
+    if ( xl_generation_parse(arg, &v) )
+        return false;
+    *gen = v;
+    return true;
 }
 
 /*
@@ -161,15 +155,15 @@ static bool parse_generation(const char *arg, unsigned long long *gen)
 static void native_defaults(const struct globals *g, struct xl_host *h,
                             bool use)
 {
-    char path[4200], line[512], fs[XL_FS_STRLEN], rec[2 * XL_FS_STRLEN + 16];
+    char path[4200], fs[XL_FS_STRLEN], rec[2 * XL_FS_STRLEN + 16];
+    char *text = NULL, *line, *save = NULL;
     struct xl_fs pv, hvm;
     bool have_pv = false, have_hvm = false;
     struct xl_err err;
-    FILE *f;
+    size_t len;
 
     xl_state_path(g->cfg.status, "native-defaults", path, sizeof(path));
-    f = fopen(path, "r");
-    if ( !f )
+    if ( access(path, F_OK) )
     {
         char dir[4200];
         int n;
@@ -184,19 +178,27 @@ static void native_defaults(const struct globals *g, struct xl_host *h,
             xl_fs_format(&h->rep.hvm_def, fs);
             n += snprintf(rec + n, sizeof(rec) - (size_t)n, "hvm = %s\n", fs);
         }
-        if ( xl_write_atomic(path, rec, (size_t)n, 0644, &err) )
+        if ( xl_write_state(path, rec, (size_t)n, 0644, XL_STATE_OWNER,
+                            &err) )
             log_debug("cannot record %s: %s", path, err.msg);
         return;
     }
-    while ( fgets(line, sizeof(line), f) )
+    /* Regular file, bounded, non-blocking: the one file reader. */
+    if ( xl_read_file(path, &text, &len, &err) )
     {
-        line[strcspn(line, "\n")] = 0;
+        log_warnx("%s: %s (ignored: using Xen's current defaults)", path,
+                  err.msg);
+        return;
+    }
+    for ( line = strtok_r(text, "\n", &save); line;
+          line = strtok_r(NULL, "\n", &save) )
+    {
         if ( !strncmp(line, "pv = ", 5) )
             have_pv = !xl_fs_parse(line + 5, &pv, false, NULL);
         else if ( !strncmp(line, "hvm = ", 6) )
             have_hvm = !xl_fs_parse(line + 6, &hvm, false, NULL);
     }
-    fclose(f);
+    free(text);
     if ( !use )
         return;
     if ( have_pv )
@@ -283,7 +285,7 @@ static int cmd_report(struct globals *g, int argc, char **argv)
         }
     if ( optind != argc )
         return usage_error("report: unexpected argument '%s'", argv[optind]);
-    if ( name && !valid_name(name) )
+    if ( name && !xl_name_valid(name) )
         return usage_error("report: bad --name '%s'", name);
     h = calloc(1, sizeof(*h));
     if ( !h )
@@ -341,7 +343,7 @@ static int cmd_compute(struct globals *g, int argc, char **argv)
             break;
         default: return XL_EXIT_USAGE;
         }
-    if ( !valid_name(name) )
+    if ( !xl_name_valid(name) )
         return usage_error("compute: bad --name '%s'", name);
     n = argc - optind;
     if ( n <= 0 )
@@ -369,12 +371,10 @@ static int cmd_compute(struct globals *g, int argc, char **argv)
         goto out;
     }
     xl_level_write(f, &l);
-    fprintf(f, "\n; computed from %d host report%s:", n, n == 1 ? "" : "s");
-    for ( i = 0; i < n; i++ )
-        fprintf(f, " %s", hosts[i].name);
-    if ( g->cfg.mask_text[0] )
-        fprintf(f, "\n; site mask: %s", g->cfg.mask_text);
     fprintf(f, "\n");
+    xl_level_write_hosts(f, hosts, (unsigned int)n);
+    if ( g->cfg.mask_text[0] )
+        fprintf(f, "; site mask: %s\n", g->cfg.mask_text);
     fclose(f);
     rc = write_output(output, data, len);
  out:
@@ -417,7 +417,7 @@ static int cmd_define(struct globals *g, int argc, char **argv)
             break;
         default: return XL_EXIT_USAGE;
         }
-    if ( !valid_name(name) )
+    if ( !xl_name_valid(name) )
         return usage_error("define: %s", "needs a valid --name");
     if ( !vendor || strlen(vendor) != 12 )
         return usage_error("define: --vendor '%s' is not a 12-character "
@@ -612,12 +612,13 @@ static void record_status(const struct globals *g, const struct xl_status *st)
 
     if ( xl_status_format(st, buf, sizeof(buf)) )
         return;
-    if ( xl_write_atomic(g->cfg.status, buf, strlen(buf), 0644, &err) )
+    if ( xl_write_state(g->cfg.status, buf, strlen(buf), 0644, XL_STATE_OWNER,
+                        &err) )
         log_warnx("status record: %s", xl_err_str(&err, ebuf, sizeof(ebuf)));
     if ( strcmp(st->stage, "initramfs") && strcmp(st->stage, "sync") )
         return;
     xl_state_path(g->cfg.status, "boot", path, sizeof(path));
-    if ( xl_write_atomic(path, buf, strlen(buf), 0644, &err) )
+    if ( xl_write_state(path, buf, strlen(buf), 0644, XL_STATE_OWNER, &err) )
         log_warnx("boot record: %s", xl_err_str(&err, ebuf, sizeof(ebuf)));
 }
 
@@ -701,10 +702,14 @@ static void report_guests(struct xl_xen *x, const struct xl_apply_result *res)
     struct xl_domain doms[256];
     unsigned int nr = 256, i;
     struct xl_policy *p = malloc(sizeof(*p));
+    int rc;
 
     if ( !p )
         return;
-    if ( xl_xen_list_domains(x, doms, &nr) )
+    rc = xl_xen_list_domains(x, doms, &nr);
+    if ( rc == -ENOBUFS )
+        log_warnx("more than %u domains: checking the first %u only", nr, nr);
+    else if ( rc )
         nr = 0;
     for ( i = 0; i < nr; i++ )
     {
@@ -886,7 +891,7 @@ static int write_floor(const struct globals *g, uint64_t persisted,
     log_info("forced back to generation %" PRIu64 ": site levels up to "
              "generation %" PRIu64 " will not replace it at boot (%s)",
              l->generation, floor, path);
-    return xl_write_atomic(path, buf, strlen(buf), 0644, err);
+    return xl_write_state(path, buf, strlen(buf), 0644, XL_STATE_OWNER, err);
 }
 
 /* The one apply path of the CLI, the boot hook, sync and the watcher. */
@@ -901,7 +906,7 @@ static int do_apply(struct globals *g, const struct xl_level *l,
     struct xl_status st;
     char lockpath[4200], buf[1024];
     uint64_t persisted = 0;
-    int rc, lockfd = -1;
+    int rc, prc, lockfd = -1;
 
     if ( !rq->dry )
     {
@@ -970,8 +975,16 @@ static int do_apply(struct globals *g, const struct xl_level *l,
              res->hvm ? " and HVM" : "");
     report_guests(x, res);
     make_status(&st, rq->stage, "levelled", "", l, rq->source, "", 0);
-    if ( rq->persist && (xl_persist_level(l, g->cfg.persist, &err) ||
-                         (rq->force && write_floor(g, persisted, l, &err))) )
+    prc = rq->persist ? xl_persist_level(l, g->cfg.persist, &err) : 0;
+    if ( !prc && rq->persist && rq->force )
+        prc = write_floor(g, persisted, l, &err);
+    if ( prc == XL_WRITE_UNSYNCED )
+    {
+        /* Written; only its durability across a crash is unknown. */
+        log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
+        prc = 0;
+    }
+    if ( prc )
     {
         xl_err_str(&err, buf, sizeof(buf));
         log_warnx("level installed in Xen but NOT persisted: the next boot "
@@ -1710,10 +1723,18 @@ int main(int argc, char **argv)
         return input_error(&err);
     log_init(lvl_set ? lvl : g.cfg.log_level, g.cfg.kmsg);
 
-    /* Sub-command options: getopt again over argv[optind..]. */
+    /*
+     * Sub-command options: getopt again over argv[optind..], and options
+     * may follow operands.  optind = 1 alone would keep the REQUIRE_ORDER
+     * ('+') of the global options above; optind = 0 makes glibc
+     * reinitialise at the next call, which we make at once, with an
+     * optstring without '+' (so: permute) and nothing to scan, leaving
+     * optind = 1 also for the commands that take no options.
+     */
     cargc = argc - optind;
     cargv = argv + optind;
-    optind = 1;
+    optind = 0;
+    (void)getopt(1, cargv, "");
     for ( c = 1; c < cargc; c++ )
         if ( !strcmp(cargv[c], "--help") || !strcmp(cargv[c], "-h") )
         {

@@ -68,45 +68,71 @@ void xl_xs_close(struct xl_xs *x)
     free(x);
 }
 
+/*
+ * Write text at path owned by dom0, with `others` (XS_PERM_NONE: "n0",
+ * XS_PERM_READ: "r0") for every other domain, value and permissions in one
+ * transaction, retried at most XL_XS_RETRIES times when xenstored reports
+ * a conflict (EAGAIN).  errno is saved right after the call that failed.
+ */
+static int write_owned(struct xl_xs *x, const char *path, const char *text,
+                       unsigned int others, const char **what)
+{
+    struct xs_permissions perm = { .id = 0, .perms = others };
+    unsigned int tries;
+    xs_transaction_t t;
+    int rc;
+
+    for ( tries = 0; tries < XL_XS_RETRIES; tries++ )
+    {
+        t = xs_transaction_start(x->h);
+        if ( t == XBT_NULL )
+        {
+            rc = -errno;
+            *what = "transaction start";
+            return rc ? rc : -EIO;
+        }
+        if ( !xs_write(x->h, t, path, text, (unsigned int)strlen(text)) )
+        {
+            rc = -errno;
+            *what = "write";
+            xs_transaction_end(x->h, t, true);
+            return rc ? rc : -EIO;
+        }
+        if ( !xs_set_permissions(x->h, t, path, &perm, 1) )
+        {
+            rc = -errno;
+            *what = "set permissions";
+            xs_transaction_end(x->h, t, true);
+            return rc ? rc : -EIO;
+        }
+        if ( xs_transaction_end(x->h, t, false) )
+            return 0;
+        rc = -errno;
+        if ( rc != -EAGAIN )
+        {
+            *what = "transaction end";
+            return rc ? rc : -EIO;
+        }
+    }
+    *what = "transaction (conflicts on every retry)";
+    return -EAGAIN;
+}
+
 int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
                   struct xl_err *err)
 {
-    struct xs_permissions perm = { .id = 0, .perms = XS_PERM_NONE };
-    size_t len = strlen(text);
-    xs_transaction_t t;
-    int rc = 0;
+    const char *what = "";
+    int rc;
 
-    if ( len > XL_XS_MAX_VALUE )
-    {
-        xl_err_set(err, path, 0, NULL, "level of %zu bytes is larger than "
-                   "%d", len, XL_XS_MAX_VALUE);
-        return -EFBIG;
-    }
- again:
-    t = xs_transaction_start(x->h);
-    if ( t == XBT_NULL )
-    {
-        rc = -errno;
-        goto fail;
-    }
-    if ( !xs_write(x->h, t, path, text, (unsigned int)len) ||
-         !xs_set_permissions(x->h, t, path, &perm, 1) )
-    {
-        rc = -errno;
-        xs_transaction_end(x->h, t, true);
-        goto fail;
-    }
-    if ( !xs_transaction_end(x->h, t, false) )
-    {
-        if ( errno == EAGAIN )
-            goto again;
-        rc = -errno;
-        goto fail;
-    }
-    return 0;
- fail:
-    xl_err_set(err, path, 0, NULL, "xenstore write failed: %s",
-               strerror(-rc));
+    if ( (rc = xl_xs_value_check(path, text, strlen(text), err)) )
+        return rc;
+    rc = write_owned(x, path, text, XS_PERM_NONE, &what);
+    if ( rc == -EAGAIN )
+        xl_err_set(err, path, 0, NULL, "xenstore write failed: %d "
+                   "transactions conflicted, giving up", XL_XS_RETRIES);
+    else if ( rc )
+        xl_err_set(err, path, 0, NULL, "xenstore write failed (%s): %s",
+                   what, strerror(-rc));
     return rc;
 }
 
@@ -115,43 +141,52 @@ int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
 {
     struct xl_xs_perm p[16];
     struct xs_permissions *perms = NULL;
-    unsigned int nr = 0, i, len = 0;
+    unsigned int nr = 0, i, len = 0, tries;
     char why[256], *val = NULL;
     xs_transaction_t t;
     int rc = 0;
 
- again:
-    t = xs_transaction_start(x->h);
-    if ( t == XBT_NULL )
+    for ( tries = 0; ; tries++ )
     {
-        rc = -errno;
-        xl_err_set(err, path, 0, NULL, "xenstore: %s", strerror(errno));
-        goto out;
-    }
-    perms = xs_get_permissions(x->h, t, path, &nr);
-    if ( perms )
-        val = xs_read(x->h, t, path, &len);
-    if ( !perms || !val )
-    {
-        rc = -errno;
-        xs_transaction_end(x->h, t, true);
-        xl_err_set(err, path, 0, NULL, "cannot read xenstore node: %s",
-                   strerror(errno));
-        goto out;
-    }
-    if ( !xs_transaction_end(x->h, t, false) )
-    {
-        if ( errno == EAGAIN )
+        if ( tries == XL_XS_RETRIES )
         {
-            free(perms);
-            free(val);
-            perms = NULL;
-            val = NULL;
-            goto again;
+            rc = -EAGAIN;
+            xl_err_set(err, path, 0, NULL, "xenstore: %d transactions "
+                       "conflicted, giving up", XL_XS_RETRIES);
+            goto out;
         }
+        t = xs_transaction_start(x->h);
+        if ( t == XBT_NULL )
+        {
+            rc = -errno;
+            xl_err_set(err, path, 0, NULL, "xenstore: %s", strerror(-rc));
+            goto out;
+        }
+        perms = xs_get_permissions(x->h, t, path, &nr);
+        if ( !perms )
+            rc = -errno;
+        else if ( !(val = xs_read(x->h, t, path, &len)) )
+            rc = -errno;
+        if ( rc )
+        {
+            xs_transaction_end(x->h, t, true);
+            xl_err_set(err, path, 0, NULL, "cannot read xenstore node: %s",
+                       strerror(-rc));
+            goto out;
+        }
+        if ( xs_transaction_end(x->h, t, false) )
+            break;
         rc = -errno;
-        xl_err_set(err, path, 0, NULL, "xenstore: %s", strerror(errno));
-        goto out;
+        if ( rc != -EAGAIN )
+        {
+            xl_err_set(err, path, 0, NULL, "xenstore: %s", strerror(-rc));
+            goto out;
+        }
+        rc = 0;
+        free(perms);
+        free(val);
+        perms = NULL;
+        val = NULL;
     }
     if ( nr > sizeof(p) / sizeof(p[0]) )
     {
@@ -171,11 +206,10 @@ int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
         xl_err_set(err, path, 0, NULL, "untrusted node: %s", why);
         goto out;
     }
-    if ( len > XL_XS_MAX_VALUE || strlen(val) != len )
+    if ( (rc = xl_xs_value_check(path, val, len, err)) )
     {
+        /* Callers map -EFBIG to "xenstore" (exit 9): both are the node's. */
         rc = -EFBIG;
-        xl_err_set(err, path, 0, NULL, "value of %u bytes refused (at most "
-                   "%d, no NUL bytes)", len, XL_XS_MAX_VALUE);
         goto out;
     }
     *text = val;
@@ -188,12 +222,9 @@ int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
 
 int xl_xs_write(struct xl_xs *x, const char *path, const char *text)
 {
-    struct xs_permissions perm = { .id = 0, .perms = XS_PERM_NONE };
+    const char *what = "";
 
-    if ( !xs_write(x->h, XBT_NULL, path, text, (unsigned int)strlen(text)) ||
-         !xs_set_permissions(x->h, XBT_NULL, path, &perm, 1) )
-        return -errno;
-    return 0;
+    return write_owned(x, path, text, XS_PERM_READ, &what);
 }
 
 int xl_xs_watch(struct xl_xs *x, const char *path)

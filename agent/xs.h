@@ -34,12 +34,29 @@ struct xl_xs_perm {
 bool xl_xs_perms_trusted(const struct xl_xs_perm *p, unsigned int nr,
                          char *why, size_t whylen);
 
+/*
+ * The value rule, the same for publish and read: at most XL_XS_MAX_VALUE
+ * bytes (-EFBIG) and no NUL byte among the len bytes (-EINVAL); err names
+ * the path.  Pure (store.c), so that it is unit-tested and fuzzed.
+ */
+int xl_xs_value_check(const char *path, const char *val, size_t len,
+                      struct xl_err *err);
+
 struct xl_xs;
 
 int xl_xs_open(struct xl_xs **xp);
 void xl_xs_close(struct xl_xs *x);
 
-/* Write the value and make the node dom0-only (no read, no write). */
+/*
+ * Xenstore transactions that conflict (EAGAIN) are retried this many times,
+ * then the call fails with -EAGAIN and a message saying so.
+ */
+#define XL_XS_RETRIES 16
+
+/*
+ * Write the value and make the node dom0-only: owner domain 0, no read and
+ * no write for any other domain ("n0"), both in one transaction.
+ */
 int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
                   struct xl_err *err);
 
@@ -47,7 +64,12 @@ int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
 int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
                        struct xl_err *err);
 
-/* Write a plain value (status records); readable by dom0 only. */
+/*
+ * Write a plain value (status records) with explicit permissions: owner
+ * dom0, every other domain may read it but not write it ("r0"; a guest
+ * may learn which level its host runs, as it sees the CPUID anyway),
+ * value and permissions in one transaction, retried as above.
+ */
 int xl_xs_write(struct xl_xs *x, const char *path, const char *text);
 
 /* Watch path; xl_xs_wait blocks until it (or a child) fires. */

@@ -91,6 +91,9 @@ static void test_parse_errors(void)
         { "generation overflow",
           "state=levelled\ngeneration=18446744073709551616\n", 2,
           "generation", "decimal" },
+        { "generation above the documented bound",
+          "state=levelled\ngeneration=9007199254740992\n", 2,
+          "generation", "decimal" },
         { "exit code above 255", "state=levelled\nexit=256\n", 2, "exit",
           "exit code" },
         { "unknown stage", "state=levelled\nstage=later\n", 2, "stage",
@@ -142,9 +145,14 @@ static void test_floor(void)
         CHECK(t->rc || f == t->floor, "floor %llu", (unsigned long long)f);
     }
     t_name = "floor round trip";
-    CHECK(xl_floor_format(UINT64_MAX, buf, sizeof(buf)) == 0, "format");
-    CHECK(xl_floor_parse("forced", buf, &f, NULL) == 0 && f == UINT64_MAX,
-          "back");
+    CHECK(xl_floor_format(XL_GENERATION_MAX, buf, sizeof(buf)) == 0,
+          "format");
+    CHECK(xl_floor_parse("forced", buf, &f, NULL) == 0 &&
+          f == XL_GENERATION_MAX, "back");
+    t_name = "floor above the generation bound";
+    CHECK(xl_floor_format(XL_GENERATION_MAX + 1, buf, sizeof(buf)) == 0,
+          "format");
+    CHECK(xl_floor_parse("forced", buf, &f, NULL) == -EINVAL, "refused");
 }
 
 static void test_boot_pick(void)
