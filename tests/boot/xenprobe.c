@@ -16,6 +16,11 @@
  *                              unchanged, and be accepted with
  *                              XL_XEN_SET_BEYOND_DEFAULT
  *   xenprobe reset             restore the boot-time defaults
+ *   xenprobe floor N FILE      the benchmark floor: N times (a) get both
+ *                              defaults + set them back (the sysctl pair,
+ *                              no process start), (b) one fsync'd atomic
+ *                              write of FILE's content (temp, fsync,
+ *                              rename, fsync dir); medians in microseconds
  *
  * Featuresets are printed as xen-cpuid does: colon-separated 8-hex-digit
  * words, word 0 first.  Exit status 0 when the probe ran (the rc is in the
@@ -25,10 +30,14 @@
  *        agent/xen.c $(pkg-config --cflags --libs xencontrol xenguest xencall)
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <xenctrl.h>
 
@@ -557,6 +566,110 @@ static int cmd_reset(struct xl_xen *x)
     return 0;
 }
 
+static double now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, unsigned int n)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* temp file, write, fsync, rename, fsync the directory. */
+static int atomic_write(const char *path, const char *data, size_t len)
+{
+    char tmp[4300], dirbuf[4300];
+    int fd, dfd, rc = 0;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if ( fd < 0 )
+        return -errno;
+    if ( write(fd, data, len) != (ssize_t)len || fsync(fd) )
+        rc = -errno;
+    close(fd);
+    if ( !rc && rename(tmp, path) )
+        rc = -errno;
+    dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if ( dfd >= 0 )
+    {
+        if ( !rc && fsync(dfd) )
+            rc = -errno;
+        close(dfd);
+    }
+    return rc;
+}
+
+static int cmd_floor(struct xl_xen *x, unsigned int n, const char *file)
+{
+    static double t[1000];
+    struct xl_xen_err err;
+    char data[8192], out[4200];
+    unsigned int i;
+    size_t len;
+    bool have_hvm;
+    FILE *f;
+    int rc;
+
+    if ( !n || n > 1000 )
+        return 1;
+    f = fopen(file, "r");
+    if ( !f )
+        return 1;
+    len = fread(data, 1, sizeof(data), f);
+    fclose(f);
+
+    for ( i = 0; i < n; i++ )
+    {
+        double t0 = now_us();
+
+        if ( get_defaults(x, &have_hvm) )
+            return 1;
+        rc = xl_xen_set_defaults(x, &pv_def, have_hvm ? &hvm_def : NULL, 0,
+                                 &err);
+        t[i] = now_us() - t0;
+        if ( rc )
+        {
+            printf("XENPROBE floor set rc=%d\n", rc);
+            return 1;
+        }
+    }
+    printf("XENPROBE floor sysctl-pair n=%u median_us=%.0f\n", n,
+           median(t, n));
+
+    snprintf(out, sizeof(out), "%s.floor", file);
+    for ( i = 0; i < n; i++ )
+    {
+        double t0 = now_us();
+
+        rc = atomic_write(out, data, len);
+        t[i] = now_us() - t0;
+        if ( rc )
+        {
+            printf("XENPROBE floor write rc=%d\n", rc);
+            return 1;
+        }
+    }
+    unlink(out);
+    printf("XENPROBE floor atomic-write n=%u median_us=%.0f bytes=%zu\n", n,
+           median(t, n), len);
+
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct xl_xen *x = NULL;
@@ -593,6 +706,8 @@ int main(int argc, char **argv)
         rc = cmd_beyond_default(x);
     else if ( !strcmp(argv[1], "reset") )
         rc = cmd_reset(x);
+    else if ( !strcmp(argv[1], "floor") && argc == 4 )
+        rc = cmd_floor(x, (unsigned int)atoi(argv[2]), argv[3]);
     else
     {
         xl_xen_close(x);
@@ -604,6 +719,7 @@ int main(int argc, char **argv)
 
  usage:
     fprintf(stderr, "usage: xenprobe defaults | create pv|hvm | above-max | "
-            "set-same | clear WORD:BIT|auto | beyond-default | reset\n");
+            "set-same | clear WORD:BIT|auto | beyond-default | reset | "
+            "floor N FILE\n");
     return 1;
 }
