@@ -1111,7 +1111,8 @@ static int cmd_reset(struct globals *g, int argc, char **argv)
         persisted = true;
         free(text);
     }
-    if ( persisted && !force )
+    /* --dry-run reports it, as apply --dry-run skips the rule. */
+    if ( persisted && !force && !dry )
     {
         log_warnx("reset: level %s generation %" PRIu64 " is persisted at %s:"
                   " the next boot would apply it again, and newer levels are "
@@ -1174,9 +1175,10 @@ static int cmd_reset(struct globals *g, int argc, char **argv)
             }
         }
         if ( persisted )
-            printf("persisted level %s generation %" PRIu64 " at %s: would "
-                   "be set aside as %s.reset\n", pl.name, pl.generation,
-                   g->cfg.persist, g->cfg.persist);
+            printf("persisted level %s generation %" PRIu64 " at %s: %s\n",
+                   pl.name, pl.generation, g->cfg.persist,
+                   force ? "would be set aside as PERSIST.reset"
+                         : "reset would refuse (exit 10) without --force");
         rc = XL_EXIT_OK;
         goto out;
     }
