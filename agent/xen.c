@@ -333,6 +333,7 @@ static int xl_lock_take(int *fd)
     struct timespec pause = { 0, 20 * 1000 * 1000 };
     char path[4096];
     unsigned int tries;
+    int rc = -ETIMEDOUT;
 
     xl_xen_xl_lockfile(path, sizeof(path));
     *fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, S_IWUSR);
@@ -344,14 +345,15 @@ static int xl_lock_take(int *fd)
         if ( fcntl(*fd, F_SETLK, &fl) == 0 )
             return 0;
         if ( errno != EACCES && errno != EAGAIN && errno != EINTR )
+        {
+            rc = -errno;
             break;
+        }
         nanosleep(&pause, NULL);
     }
-    tries = errno == EACCES || errno == EAGAIN || errno == EINTR
-            ? ETIMEDOUT : errno;
     close(*fd);
     *fd = -1;
-    return -(int)tries;
+    return rc;
 }
 
 static void xl_lock_drop(int fd)
