@@ -1,8 +1,10 @@
 # xenlevel - level CPUID features across a Xen pool.
 #
 #   make            build agent/xenlevel
-#   make check      unit, golden-file and CLI tests under ASan/UBSan
+#   make check      unit, golden-file and CLI tests under ASan/UBSan, and
+#                   the Xen series' userspace unit tests (make xen-unit)
 #   make xen        build the patched hypervisor (cached, see xen-patches/)
+#   make xen-unit   the series' tools/tests/cpu-policy, from the patched tree
 #   make boot-check boot tests in QEMU (patched Xen + our dracut module)
 #   make test       deps + check + boot-check (the README's test command)
 #   make demo       the pool demo (the README's main command)
@@ -50,7 +52,7 @@ DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
     e2fsprogs cpio kmod clang libclang-rt-14-dev mmdebstrap binutils
 
-.PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen boot-check test demo \
+.PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen xen-unit boot-check test demo \
         deps install uninstall deb clean xen-src
 
 all: agent/xenlevel
@@ -114,8 +116,8 @@ build/san/xen.o: agent/xen.c $(GEN) agent/*.h
 cli-check: build/san/xenlevel
 	tests/cli/run build/san/xenlevel
 
-check: unit-check cli-check fuzz-replay fuzz-smoke
-	@echo "make check: all unit, CLI and fuzz-replay tests and the fuzz smoke pass passed"
+check: unit-check cli-check fuzz-replay fuzz-smoke xen-unit
+	@echo "make check: all unit, CLI, fuzz-replay, fuzz smoke and xen-unit tests passed"
 
 # Test-only probe of agent/xen.c and the set_cpu_policy patch (boot tests).
 build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
@@ -125,6 +127,11 @@ build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
 
 xen:
 	xen-patches/build-xen.sh
+
+# Xen's test-cpu-policy and the series' test-default-policy, built from
+# Debian's source + xen-patches/series (no tools configure needed).
+xen-unit:
+	xen-patches/unit-test.sh
 
 boot-check: agent/xenlevel build/tests/xenprobe deb
 	tests/boot/run-all

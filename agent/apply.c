@@ -90,6 +90,87 @@ static bool policies_equal(const struct xl_policy *a,
     return xl_fs_equal(&fa, &fb);
 }
 
+/* " leaf 0x7 subleaf 0", " msr 0x10a", or "" when Xen named none. */
+static void where(const struct xl_set_err *e, char *buf, size_t len)
+{
+    size_t n = 0;
+
+    buf[0] = '\0';
+    if ( e->leaf != ~0U )
+        n = (size_t)snprintf(buf, len, " leaf %#x", e->leaf);
+    if ( e->leaf != ~0U && e->subleaf != ~0U && n < len )
+        n += (size_t)snprintf(buf + n, len - n, " subleaf %#x", e->subleaf);
+    if ( e->msr != ~0U && n < len )
+        snprintf(buf + n, len - n, " msr %#x", e->msr);
+}
+
+int xl_set_error(int rc, const struct xl_set_err *e, bool beyond,
+                 const char *what, char *reason, size_t len)
+{
+    bool reset = !strcmp(what, "reset");
+    char at[96];
+
+    switch ( rc )
+    {
+    case -ENOSYS:
+        snprintf(reason, len, "this Xen cannot take default CPU policies "
+                 "(no XEN_SYSCTL_set_cpu_policy): boot a hypervisor built "
+                 "with the xenlevel patch series (xen-patches/series); "
+                 "nothing was changed");
+        return XL_EXIT_NOSYSCTL;
+
+    case -EOPNOTSUPP:
+        snprintf(reason, len, "this Xen cannot take an HVM default CPU "
+                 "policy (no HVM support, EOPNOTSUPP); nothing was changed");
+        return XL_EXIT_NOHVM;
+
+    case -EPERM:
+        snprintf(reason, len, "Xen denied XEN_SYSCTL_set_cpu_policy (EPERM): "
+                 "an XSM/Flask policy without xen2:set_cpu_policy for this "
+                 "domain, or a Flask-enabled Xen without the xenlevel patch "
+                 "series; nothing was changed");
+        return XL_EXIT_DENIED;
+
+    case -EACCES:
+        snprintf(reason, len, "Xen refused the sysctl interface version "
+                 "(EACCES): this xenlevel was built for another Xen "
+                 "release's XEN_SYSCTL_INTERFACE_VERSION; nothing was "
+                 "changed");
+        return XL_EXIT_DENIED;
+
+    case -ETIMEDOUT:
+        snprintf(reason, len, "xl's lock file stayed busy (a domain is being "
+                 "created?) for too long; nothing was changed");
+        return XL_EXIT_XEN;
+
+    case -EINVAL:
+    case -ERANGE:
+    case -E2BIG:
+        where(e, at, sizeof(at));
+        if ( reset )
+            snprintf(reason, len, "Xen refused the reset (%s)%s",
+                     strerror(-rc), at);
+        else if ( e->index == XL_POL_PV_DEF || e->index == XL_POL_HVM_DEF )
+            snprintf(reason, len, "Xen refused the %s default policy (%s):"
+                     "%s; neither default was changed%s",
+                     e->index == XL_POL_HVM_DEF ? "HVM" : "PV", strerror(-rc),
+                     at[0] ? at : " no leaf named",
+                     rc == -EINVAL && !beyond ?
+                     " (a feature beyond this host's max policy, or one Xen "
+                     "withholds from its boot-time defaults: see "
+                     "beyond_boot_defaults in xenlevel.conf(5))" : "");
+        else
+            snprintf(reason, len, "Xen refused the request (%s)%s; neither "
+                     "default was changed", strerror(-rc), at);
+        return XL_EXIT_XEN;
+
+    default:
+        snprintf(reason, len, "XEN_SYSCTL_set_cpu_policy (%s) failed: %s; "
+                 "nothing was changed", what, strerror(-rc));
+        return XL_EXIT_XEN;
+    }
+}
+
 int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
              struct xl_host *h, const struct xl_apply_ops *ops, FILE *out,
              struct xl_apply_result *res)
@@ -199,25 +280,12 @@ int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
 
     memset(&se, 0, sizeof(se));
     rc = ops->set_defaults(ops->ctx, &res->pv_new,
-                           res->hvm ? &res->hvm_new : NULL, &se);
-    if ( rc == -EOPNOTSUPP )
-    {
-        snprintf(res->reason, sizeof(res->reason),
-                 "this Xen cannot take default CPU policies "
-                 "(no XEN_SYSCTL_set_cpu_policy): boot a hypervisor built "
-                 "with the xenlevel patch series (xen-patches/series); "
-                 "nothing was changed");
-        return XL_EXIT_NOSYSCTL;
-    }
+                           res->hvm ? &res->hvm_new : NULL,
+                           cfg->beyond_allow ? XL_SET_BEYOND_DEFAULT : 0,
+                           &se);
     if ( rc )
-    {
-        snprintf(res->reason, sizeof(res->reason),
-                 "Xen refused the %s default policy (%s): leaf %#x "
-                 "subleaf %#x msr %#x; neither default was changed",
-                 se.index == XL_POL_HVM_DEF ? "HVM" : "PV", strerror(-rc),
-                 se.leaf, se.subleaf, se.msr);
-        return XL_EXIT_XEN;
-    }
+        return xl_set_error(rc, &se, cfg->beyond_allow, "set", res->reason,
+                            sizeof(res->reason));
 
     /* Verify by reading back. */
     if ( (rc = ops->get_policy(ops->ctx, XL_POL_PV_DEF, &back)) ||

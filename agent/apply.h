@@ -34,6 +34,8 @@ enum {
     XL_EXIT_NOT_LEVELLED = 12,  /* status/sync: the host is not levelled */
     XL_EXIT_NO_LEVEL = 13,      /* boot: no level to apply at all */
     XL_EXIT_NOT_PERSISTED = 14, /* installed in Xen, but not persisted */
+    XL_EXIT_DENIED = 15,        /* Xen denied the sysctl: XSM, version */
+    XL_EXIT_NOHVM = 16,         /* Xen cannot take an HVM default */
 };
 
 /* What a host is: its report, plus the policies behind it. */
@@ -50,15 +52,23 @@ void xl_host_derive_report(struct xl_host *h);
 void xl_host_from_report(const struct xl_host_report *r, struct xl_host *h);
 
 struct xl_set_err {
-    unsigned int index;         /* XL_POL_PV_DEF or XL_POL_HVM_DEF */
+    unsigned int index;         /* XL_POL_PV_DEF, XL_POL_HVM_DEF, ~0: none */
     uint32_t leaf, subleaf, msr;
 };
 
+/* Flags of set_defaults. */
+#define XL_SET_BEYOND_DEFAULT 1U    /* beyond_boot_defaults = allow */
+
 struct xl_apply_ops {
     void *ctx;
-    /* Install both defaults at once (hvm may be NULL); 0 or -errno. */
+    /*
+     * Install both defaults at once (hvm may be NULL); 0 or -errno:
+     * -ENOSYS no such sysctl, -EOPNOTSUPP no HVM, -EPERM/-EACCES denied,
+     * -EINVAL/-ERANGE/-E2BIG refused (e filled), -ETIMEDOUT xl's lock.
+     */
     int (*set_defaults)(void *ctx, const struct xl_policy *pv,
-                        const struct xl_policy *hvm, struct xl_set_err *e);
+                        const struct xl_policy *hvm, unsigned int flags,
+                        struct xl_set_err *e);
     /* Read one policy back (XL_POL_*). */
     int (*get_policy)(void *ctx, unsigned int index, struct xl_policy *out);
 };
@@ -80,5 +90,13 @@ struct xl_apply_result {
 int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
              struct xl_host *h, const struct xl_apply_ops *ops, FILE *out,
              struct xl_apply_result *res);
+
+/*
+ * The XL_EXIT_* code and the one-line reason for a failed set (or reset,
+ * what = "reset") of the default policies: rc and e as set_defaults gives
+ * them.  beyond: whether beyond_boot_defaults = allow was in force.
+ */
+int xl_set_error(int rc, const struct xl_set_err *e, bool beyond,
+                 const char *what, char *reason, size_t len);
 
 #endif /* XENLEVEL_APPLY_H */

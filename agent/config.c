@@ -36,6 +36,7 @@ static const struct xl_ini_schema schema[] = {
     { "policy", "extra_words", false },
     { "policy", "missing_features", false },
     { "policy", "pv_enforcement", false },
+    { "policy", "beyond_boot_defaults", false },
     { "policy", "mask", false },
     { "policy", "unlevelled_guests", false },
     { "log", "level", false },
@@ -259,6 +260,8 @@ int xl_config_parse(const char *name, const char *text, struct xl_config *c,
                       &c->missing_allow, err)) ||
          (rc = choice(&ini, "policy", "pv_enforcement", "refuse", "allow",
                       &c->pv_enforce_allow, err)) ||
+         (rc = choice(&ini, "policy", "beyond_boot_defaults", "refuse",
+                      "allow", &c->beyond_allow, err)) ||
          (rc = choice(&ini, "policy", "unlevelled_guests", "start", "hold",
                       &c->hold_guests, err)) )
         goto out;

@@ -37,6 +37,7 @@ struct xl_config {
     bool extra_words_ignore;            /* extra_words = ignore */
     bool missing_allow;                 /* missing_features = allow */
     bool pv_enforce_allow;              /* pv_enforcement = allow */
+    bool beyond_allow;                  /* beyond_boot_defaults = allow */
     bool hold_guests;                   /* unlevelled_guests = hold */
     struct xl_fs mask;                  /* mask = ..., by name */
     char mask_text[1024];

@@ -51,10 +51,13 @@ int xl_host_from_xen(struct xl_xen *x, const char *name, struct xl_host *h,
 }
 
 static int set_defaults(void *ctx, const struct xl_policy *pv,
-                        const struct xl_policy *hvm, struct xl_set_err *e)
+                        const struct xl_policy *hvm, unsigned int flags,
+                        struct xl_set_err *e)
 {
     struct xl_xen_err xe = { ~0U, ~0U, ~0U, ~0U };
-    int rc = xl_xen_set_defaults(ctx, pv, hvm, &xe);
+    int rc = xl_xen_set_defaults(ctx, pv, hvm,
+                                 flags & XL_SET_BEYOND_DEFAULT ?
+                                 XL_XEN_SET_BEYOND_DEFAULT : 0, &xe);
 
     e->index = xe.index;
     e->leaf = xe.leaf;

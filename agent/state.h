@@ -55,6 +55,9 @@ struct xl_status {
 #define XL_CAUSE_TIMEOUT        "timeout"
 #define XL_CAUSE_AGENT          "agent-failed"
 #define XL_CAUSE_NOT_PERSISTED  "not-persisted"
+#define XL_CAUSE_RESET          "reset"
+#define XL_CAUSE_DENIED         "denied"
+#define XL_CAUSE_NOHVM          "no-hvm"
 
 void xl_status_init(struct xl_status *s);
 

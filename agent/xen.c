@@ -18,9 +18,24 @@
  *    libxencall, with the structure defined locally, so the agent runs on
  *    Debian's stock libraries and only the hypervisor is replaced.  The
  *    patch does not change XEN_SYSCTL_INTERFACE_VERSION (0x15), which is
- *    stamped into the request as libxenctrl does.  Xen answers -ENOSYS
- *    for an unknown sysctl (-EOPNOTSUPP from some paths): both become
- *    -EOPNOTSUPP.
+ *    stamped into the request as libxenctrl does.  (The series also adds
+ *    libxenguest's xc_set_system_cpu_policy(), which Debian's libraries do
+ *    not have.)  Errors are passed on as Xen gave them, so that the caller
+ *    tells apart -ENOSYS (no such sysctl), -EOPNOTSUPP (no HVM), -EPERM /
+ *    -EACCES (XSM denial / interface version) and a refused policy.
+ *
+ *  - xl's lock.  A domain xl builds copies the default (leaves and MSRs)
+ *    at creation; later xc_cpuid_apply_policy() re-reads the default's
+ *    leaves only.  Defaults changing in between would give it old MSRs
+ *    with new leaves.  xl holds its lock file (xl.conf "lockfile", default
+ *    /var/lock/xl) across domain creation, with an fcntl() write lock over
+ *    the whole file (acquire_lock() in tools/xl/xl_vmcontrol.c); the
+ *    sysctl that changes the defaults is issued holding the same lock,
+ *    taken the same way, waiting at most XL_XEN_XL_LOCK_WAIT seconds.
+ *    Only the set needs it: xl never changes the defaults, and the
+ *    agent's own get + set are serialised by xenlevel's lock.  No
+ *    /var/lock (the initramfs): no xl can run, nothing to take.  libvirt
+ *    does not take xl's lock.
  *
  *  - struct xl_xen_err.index is the XL_POL_* index of the refused entry
  *    (~0 when the request as a whole was refused).  err is filled on every
@@ -34,11 +49,15 @@
  *
  * Xen coding style; functions return 0 or -errno.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <xenctrl.h>
 #include <xenguest.h>
@@ -53,9 +72,11 @@
  */
 #ifndef XEN_SYSCTL_set_cpu_policy
 #define XEN_SYSCTL_set_cpu_policy 30
+#define XEN_SYSCTL_CPU_POLICY_ALLOW_BEYOND_DEFAULT (1u << 0)
+#define XEN_SYSCTL_CPU_POLICY_RESET                (1u << 1)
 struct xen_sysctl_set_cpu_policy {
-    uint32_t nr_policies;   /* IN: 1 or 2 */
-    uint32_t flags;         /* IN: must be 0 */
+    uint32_t nr_policies;   /* IN: 1 or 2 (0 to reset) */
+    uint32_t flags;         /* IN: XEN_SYSCTL_CPU_POLICY_* */
     uint32_t err_policy;    /* OUT: position in policy[] that failed, or ~0 */
     uint32_t err_leaf;      /* OUT: as XEN_DOMCTL_set_cpu_policy, ~0 if n/a */
     uint32_t err_subleaf;   /* OUT */
@@ -64,6 +85,9 @@ struct xen_sysctl_set_cpu_policy {
 };
 #endif
 
+_Static_assert(XL_XEN_SET_BEYOND_DEFAULT ==
+               XEN_SYSCTL_CPU_POLICY_ALLOW_BEYOND_DEFAULT,
+               "XL_XEN_SET_BEYOND_DEFAULT");
 _Static_assert(sizeof(struct xen_sysctl_set_cpu_policy) == 88,
                "XEN_SYSCTL_set_cpu_policy layout");
 _Static_assert(offsetof(struct xen_sysctl_set_cpu_policy, policy) == 24,
@@ -264,8 +288,85 @@ int xl_xen_domain_policy(struct xl_xen *x, uint32_t domid,
     return get_policy(x, true, domid, out);
 }
 
-int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
-                        const struct xl_policy *hvm, struct xl_xen_err *err)
+void xl_xen_xl_lockfile(char *buf, size_t len)
+{
+    char line[512];
+    FILE *f = fopen("/etc/xen/xl.conf", "re");
+
+    snprintf(buf, len, "/var/lock/xl");
+    if ( !f )
+        return;
+    /* xl.conf: lockfile="PATH" (xlu syntax; a plain string is enough). */
+    while ( fgets(line, sizeof(line), f) )
+    {
+        char *p = line, *q;
+
+        while ( isspace((unsigned char)*p) )
+            p++;
+        if ( strncmp(p, "lockfile", 8) )
+            continue;
+        p += 8;
+        while ( isspace((unsigned char)*p) )
+            p++;
+        if ( *p++ != '=' )
+            continue;
+        while ( isspace((unsigned char)*p) )
+            p++;
+        if ( *p != '"' && *p != '\'' )
+            continue;
+        q = strchr(p + 1, *p);
+        if ( !q || q == p + 1 )
+            continue;
+        *q = '\0';
+        snprintf(buf, len, "%s", p + 1);
+    }
+    fclose(f);
+}
+
+/*
+ * Take xl's lock as acquire_lock() does (open O_WRONLY|O_CREAT, an F_WRLCK
+ * fcntl lock over the whole file), polling instead of F_SETLKW so that the
+ * wait is bounded.  *fd is -1 when there is nowhere to lock (no /var/lock).
+ */
+static int xl_lock_take(int *fd)
+{
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    struct timespec pause = { 0, 20 * 1000 * 1000 };
+    char path[4096];
+    unsigned int tries;
+    int rc = -ETIMEDOUT;
+
+    xl_xen_xl_lockfile(path, sizeof(path));
+    *fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, S_IWUSR);
+    if ( *fd < 0 )
+        return errno == ENOENT ? 0 : -errno;
+
+    for ( tries = 0; tries < XL_XEN_XL_LOCK_WAIT * 50; tries++ )
+    {
+        if ( fcntl(*fd, F_SETLK, &fl) == 0 )
+            return 0;
+        if ( errno != EACCES && errno != EAGAIN && errno != EINTR )
+        {
+            rc = -errno;
+            break;
+        }
+        nanosleep(&pause, NULL);
+    }
+    close(*fd);
+    *fd = -1;
+    return rc;
+}
+
+static void xl_lock_drop(int fd)
+{
+    if ( fd >= 0 )
+        close(fd);  /* releases the fcntl lock */
+}
+
+/* One XEN_SYSCTL_set_cpu_policy: set (pv/hvm) or reset (both NULL). */
+static int set_cpu_policy(struct xl_xen *x, const struct xl_policy *pv,
+                          const struct xl_policy *hvm, uint32_t flags,
+                          struct xl_xen_err *err)
 {
     const struct xl_policy *in[2] = { pv, hvm };
     static const uint32_t index[2] = {
@@ -277,7 +378,7 @@ int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
     struct xen_sysctl_set_cpu_policy *set;
     void *leaves[2] = { NULL, NULL }, *msrs[2] = { NULL, NULL };
     unsigned int i, nr = 0;
-    int rc;
+    int rc, lockfd = -1;
 
     if ( err )
         err->index = err->leaf = err->subleaf = err->msr = ~0U;
@@ -287,7 +388,7 @@ int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
                        in[i]->nr_msrs > XL_MAX_MSRS) )
             return -E2BIG;
 
-    if ( !pv && !hvm )
+    if ( !pv && !hvm && !(flags & XEN_SYSCTL_CPU_POLICY_RESET) )
         return -EINVAL;
 
     sysctl = xencall_alloc_buffer(x->xcall, sizeof(*sysctl));
@@ -302,6 +403,7 @@ int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
     sysctl->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
     set = (struct xen_sysctl_set_cpu_policy *)&sysctl->u;
     set->err_policy = set->err_leaf = set->err_subleaf = set->err_msr = ~0U;
+    set->flags = flags;
 
     for ( i = 0; i < 2; ++i )
     {
@@ -334,18 +436,17 @@ int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
     }
     set->nr_policies = nr;
 
+    rc = xl_lock_take(&lockfd);
+    if ( rc )
+        goto out;
+
     errno = 0;
     rc = xencall1(x->xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sysctl);
-    if ( rc < 0 )
-    {
-        rc = neg_errno();
-        if ( rc == -ENOSYS )
-            rc = -EOPNOTSUPP;
-    }
-    else
-        rc = 0;
+    rc = rc < 0 ? neg_errno() : 0;
 
-    if ( rc && rc != -EOPNOTSUPP && err )
+    xl_lock_drop(lockfd);
+
+    if ( rc && err )
     {
         err->index = set->err_policy < nr ? pos_index[set->err_policy] : ~0U;
         err->leaf = set->err_leaf;
@@ -361,6 +462,22 @@ int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
     }
     xencall_free_buffer(x->xcall, sysctl);
     return rc;
+}
+
+int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
+                        const struct xl_policy *hvm, unsigned int flags,
+                        struct xl_xen_err *err)
+{
+    if ( flags & ~XL_XEN_SET_BEYOND_DEFAULT )
+        return -EINVAL;
+    if ( !pv && !hvm )
+        return -EINVAL;
+    return set_cpu_policy(x, pv, hvm, flags, err);
+}
+
+int xl_xen_reset_defaults(struct xl_xen *x, struct xl_xen_err *err)
+{
+    return set_cpu_policy(x, NULL, NULL, XEN_SYSCTL_CPU_POLICY_RESET, err);
 }
 
 int xl_xen_list_domains(struct xl_xen *x, struct xl_domain *doms,

@@ -40,15 +40,40 @@ struct xl_xen_err {
     uint32_t leaf, subleaf, msr;
 };
 
+/* Flags of xl_xen_set_defaults(). */
+#define XL_XEN_SET_BEYOND_DEFAULT 1U /* allow features beyond the boot-time
+                                        defaults (still within max) */
+
 /*
  * Install new PV and HVM default policies in one XEN_SYSCTL_set_cpu_policy
  * call (xen-patches/).  hvm may be NULL on a host without HVM.  Either both
- * are installed or neither.  Returns -EOPNOTSUPP when this hypervisor does
- * not have the sysctl (Debian's unpatched Xen), -EINVAL with *err filled
- * when Xen refused the content.
+ * are installed or neither.  Xen builds each from its boot-time default.
+ * While it sets, xl's lock file is held (see xen.c), waiting at most
+ * XL_XEN_XL_LOCK_WAIT seconds for it.  Returns:
+ *   -ENOSYS          this hypervisor has no such sysctl (unpatched Xen);
+ *   -EOPNOTSUPP      Xen cannot take an HVM default (no HVM support);
+ *   -EPERM           denied by XSM/Flask (a Flask Xen without the series
+ *                    answers this too);
+ *   -EACCES          sysctl interface version mismatch;
+ *   -EINVAL, -ERANGE, -E2BIG  the content was refused, *err says where
+ *                    (index ~0 when Xen named no policy);
+ *   -ETIMEDOUT       xl's lock file stayed busy;
+ *   other -errno     hypercall or memory failure.
  */
+#define XL_XEN_XL_LOCK_WAIT 30
 int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
-                        const struct xl_policy *hvm, struct xl_xen_err *err);
+                        const struct xl_policy *hvm, unsigned int flags,
+                        struct xl_xen_err *err);
+
+/*
+ * Restore Xen's boot-time default policies, byte for byte
+ * (XEN_SYSCTL_CPU_POLICY_RESET).  Same errors and xl locking as
+ * xl_xen_set_defaults().
+ */
+int xl_xen_reset_defaults(struct xl_xen *x, struct xl_xen_err *err);
+
+/* xl's lock file: xl.conf's "lockfile", else /var/lock/xl, as xl does. */
+void xl_xen_xl_lockfile(char *buf, size_t len);
 
 /* XEN_DOMCTL_get_cpu_policy for a domain. */
 int xl_xen_domain_policy(struct xl_xen *x, uint32_t domid,

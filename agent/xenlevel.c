@@ -70,6 +70,10 @@ static const char usage_text[] =
 "  record --state STATE [--stage S] [--cause C] [--reason TEXT]\n"
 "         [--level FILE] [--exit N]\n"
 "        Write the status record (the dracut hook's outcomes).\n"
+"  reset [--dry-run] [--force]\n"
+"        Restore Xen's boot-time default policies.  Refused (exit 10) while\n"
+"        a level is persisted for the next boot, unless --force, which also\n"
+"        sets the persisted level aside (PERSIST.reset).\n"
 "\n"
 "Global options:\n"
 "  -c, --config FILE      site config (default " XL_DEFAULT_CONFIG " if present)\n"
@@ -88,16 +92,22 @@ static const char usage_text[] =
 "  4 cannot honour: the host lacks features of the level\n"
 "  5 cannot enforce: PV leaves differ and Xen has neither CPUID faulting\n"
 "    nor the masking MSR for them\n"
-"  6 vendor mismatch            7 Xen unreachable, or Xen refused the policy\n"
+"  6 vendor mismatch\n"
+"  7 Xen unreachable, or Xen refused the policy (the message names the\n"
+"    policy and the leaf/subleaf or MSR), or xl's lock stayed busy\n"
 "  8 this Xen has no XEN_SYSCTL_set_cpu_policy (unpatched hypervisor)\n"
 "  9 xenstore: unreachable, untrusted node (another domain can write it)\n"
 "    or oversized value (the message names the path)\n"
-"  10 the level is older than the persisted one (generation rule)\n"
+"  10 the level is older than the persisted one (generation rule); reset:\n"
+"     a level is persisted (use --force)\n"
 "  11 gate: guests held back on an unlevelled host\n"
 "  12 status, sync: the host is not levelled\n"
 "  13 boot, sync: no level at all (none persisted, no site level)\n"
 "  14 installed in Xen but not persisted (the next boot applies the\n"
 "     previous level)\n"
+"  15 Xen denied the sysctl: XSM/Flask (EPERM; also a Flask Xen without\n"
+"     the patch series) or interface version mismatch (EACCES)\n"
+"  16 this Xen cannot take an HVM default policy (no HVM support)\n"
 "\n"
 "See xenlevel(8) and xenlevel.conf(5).\n";
 
@@ -656,6 +666,8 @@ static const char *exit_cause(int rc)
     case XL_EXIT_NOSYSCTL: return XL_CAUSE_UNPATCHED;
     case XL_EXIT_STALE: return XL_CAUSE_STALE;
     case XL_EXIT_NOT_PERSISTED: return XL_CAUSE_NOT_PERSISTED;
+    case XL_EXIT_DENIED: return XL_CAUSE_DENIED;
+    case XL_EXIT_NOHVM: return XL_CAUSE_NOHVM;
     default: return XL_CAUSE_XEN;
     }
 }
@@ -1677,6 +1689,180 @@ static int cmd_status(struct globals *g, int argc, char **argv)
     return rc;
 }
 
+/*
+ * xenlevel reset: restore Xen's boot-time default policies
+ * (XEN_SYSCTL_CPU_POLICY_RESET).  A persisted level would be applied again
+ * at the next boot and is the floor of the generation rule: reset refuses
+ * while one exists, unless --force, which then sets it aside as
+ * PERSIST.reset (kept for the administrator, never read by xenlevel), so
+ * that the next boot does not re-apply it.  The status record says
+ * unlevelled.
+ */
+static int cmd_reset(struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "dry-run", no_argument, NULL, 'n' },
+        { "force", no_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
+    struct xl_err err = { .line = 0 };
+    struct xl_xen_err xe;
+    struct xl_set_err se;
+    struct xl_xen *x = NULL;
+    struct xl_host *h = NULL;
+    struct xl_level pl;
+    struct xl_host_report now;
+    char lockpath[4200], aside[4200], buf[1024], *text = NULL;
+    bool dry = false, force = false, persisted = false;
+    size_t len;
+    int c, rc, lockfd = -1;
+
+    while ( (c = getopt_long(argc, argv, "nf", opts, NULL)) != -1 )
+        switch ( c )
+        {
+        case 'n': dry = true; break;
+        case 'f': force = true; break;
+        default: return XL_EXIT_USAGE;
+        }
+    if ( optind != argc )
+        return usage_error("reset: unexpected argument '%s'", argv[optind]);
+    if ( g->host_report )
+        return usage_error("reset: %s", "--host-report does not apply");
+
+    if ( !dry )
+    {
+        xl_state_path(g->cfg.status, "lock", lockpath, sizeof(lockpath));
+        if ( xl_lock(lockpath, &lockfd, &err) )
+        {
+            log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
+            return XL_EXIT_ERROR;
+        }
+    }
+
+    /* The generation rule: a persisted level holds the host. */
+    if ( xl_read_file(g->cfg.persist, &text, &len, &err) == 0 )
+    {
+        persisted = xl_level_parse(g->cfg.persist, text, &po, &pl, &err) == 0;
+        if ( !persisted )
+            snprintf(pl.name, sizeof(pl.name), "(unparsable)");
+        persisted = true;
+        free(text);
+    }
+    /* --dry-run reports it, as apply --dry-run skips the rule. */
+    if ( persisted && !force && !dry )
+    {
+        log_warnx("reset: level %s generation %" PRIu64 " is persisted at %s:"
+                  " the next boot would apply it again, and newer levels are "
+                  "still held to it; use --force to reset and set it aside",
+                  pl.name, pl.generation, g->cfg.persist);
+        rc = XL_EXIT_STALE;
+        goto out;
+    }
+
+    h = calloc(1, sizeof(*h));
+    if ( !h )
+    {
+        rc = XL_EXIT_ERROR;
+        goto out;
+    }
+    g->current_defaults = true;
+    rc = load_host(g, NULL, h, &x);
+    if ( rc )
+        goto out;
+
+    if ( dry )
+    {
+        static const char *const kinds[2] = { "pv", "hvm" };
+        bool known;
+        int k;
+
+        /* now: the current defaults; h->rep: the boot-time ones. */
+        now = h->rep;
+        xl_state_path(g->cfg.status, "native-defaults", aside, sizeof(aside));
+        known = access(aside, R_OK) == 0;
+        native_defaults(g, h, true);
+        printf("reset: would restore Xen's boot-time PV%s default "
+               "policies\n", h->rep.has_hvm ? " and HVM" : "");
+        for ( k = 0; k < (h->rep.has_hvm ? 2 : 1); k++ )
+        {
+            const struct xl_fs *cur = k ? &now.hvm_def : &now.pv_def;
+            const struct xl_fs *boot = k ? &h->rep.hvm_def : &h->rep.pv_def;
+            struct xl_fs gain, lose;
+
+            xl_fs_minus(&gain, boot, cur);
+            xl_fs_minus(&lose, cur, boot);
+            printf("%s_default:", kinds[k]);
+            if ( xl_fs_empty(&gain) && xl_fs_empty(&lose) )
+                printf(known ? " (no change)\n"
+                             : " (no record of the boot-time defaults "
+                               "this boot: difference unknown)\n");
+            else
+            {
+                if ( !xl_fs_empty(&gain) )
+                {
+                    printf(" +");
+                    xl_fs_print_names(stdout, &gain);
+                }
+                if ( !xl_fs_empty(&lose) )
+                {
+                    printf(" -");
+                    xl_fs_print_names(stdout, &lose);
+                }
+                printf("\n");
+            }
+        }
+        if ( persisted )
+            printf("persisted level %s generation %" PRIu64 " at %s: %s\n",
+                   pl.name, pl.generation, g->cfg.persist,
+                   force ? "would be set aside as PERSIST.reset"
+                         : "reset would refuse (exit 10) without --force");
+        rc = XL_EXIT_OK;
+        goto out;
+    }
+
+    rc = xl_xen_reset_defaults(x, &xe);
+    if ( rc )
+    {
+        se.index = xe.index;
+        se.leaf = xe.leaf;
+        se.subleaf = xe.subleaf;
+        se.msr = xe.msr;
+        rc = xl_set_error(rc, &se, false, "reset", buf, sizeof(buf));
+        log_warnx("reset: %s", buf);
+        goto out;
+    }
+    if ( persisted )
+    {
+        snprintf(aside, sizeof(aside), "%s.reset", g->cfg.persist);
+        if ( rename(g->cfg.persist, aside) )
+            log_warnx("reset: defaults restored, but the persisted level %s "
+                      "could not be set aside (%s): the next boot applies it",
+                      g->cfg.persist, strerror(errno));
+        else
+            log_info("reset: persisted level %s generation %" PRIu64
+                     " set aside as %s", pl.name, pl.generation, aside);
+    }
+    log_info("reset: Xen's boot-time default policies restored");
+    {
+        struct xl_status st;
+
+        make_status(&st, "reset", "unlevelled", XL_CAUSE_RESET, NULL,
+                    "xenlevel reset",
+                    "boot-time default policies restored by xenlevel reset",
+                    XL_EXIT_OK);
+        record_status(g, &st);
+        record_xs_status(g, &st);
+    }
+    rc = XL_EXIT_OK;
+ out:
+    free(h);
+    if ( x )
+        xl_xen_close(x);
+    xl_unlock(lockfd);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -1763,5 +1949,7 @@ int main(int argc, char **argv)
         return cmd_sync(&g, cargc, cargv);
     if ( !strcmp(cmd, "record") )
         return cmd_record(&g, cargc, cargv);
+    if ( !strcmp(cmd, "reset") )
+        return cmd_reset(&g, cargc, cargv);
     return usage_error("unknown command '%s'", cmd);
 }

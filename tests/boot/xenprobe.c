@@ -10,6 +10,17 @@
  *   xenprobe set-same          re-install both defaults as they are
  *   xenprobe clear WORD:BIT    clear one featureset bit in the PV default
  *   xenprobe clear auto        ... a bit of 7.0.ebx (else 1.ecx) it has
+ *   xenprobe beyond-default    a default with a feature of max that the
+ *                              boot-time default withholds (not a pooling
+ *                              bit) must be refused, leave both defaults
+ *                              unchanged, and be accepted with
+ *                              XL_XEN_SET_BEYOND_DEFAULT
+ *   xenprobe reset             restore the boot-time defaults
+ *   xenprobe floor N FILE      the benchmark floor: N times (a) get both
+ *                              defaults + set them back (the sysctl pair,
+ *                              no process start), (b) one fsync'd atomic
+ *                              write of FILE's content (temp, fsync,
+ *                              rename, fsync dir); medians in microseconds
  *
  * Featuresets are printed as xen-cpuid does: colon-separated 8-hex-digit
  * words, word 0 first.  Exit status 0 when the probe ran (the rc is in the
@@ -19,10 +30,14 @@
  *        agent/xen.c $(pkg-config --cflags --libs xencontrol xenguest xencall)
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <xenctrl.h>
 
@@ -187,6 +202,7 @@ static void print_diff(const char *what, const struct xl_policy *a,
 
 /* The policies are big: keep them off the stack. */
 static struct xl_policy pv_def, hvm_def, pv_max, pv_new, after_pv, after_hvm;
+static struct xl_policy hvm_max, hvm_new;
 
 static int get_defaults(struct xl_xen *x, bool *have_hvm)
 {
@@ -333,7 +349,7 @@ static int cmd_above_max(struct xl_xen *x)
     *reg |= 1U << bit;
     printf("XENPROBE above-max word=%u bit=%u\n", w, bit);
 
-    rc = xl_xen_set_defaults(x, &pv_new, have_hvm ? &hvm_def : NULL, &err);
+    rc = xl_xen_set_defaults(x, &pv_new, have_hvm ? &hvm_def : NULL, 0, &err);
     printf("XENPROBE above-max rc=%d err_index=0x%x err_leaf=0x%x "
            "err_subleaf=0x%x err_msr=0x%x\n",
            rc, err.index, err.leaf, err.subleaf, err.msr);
@@ -360,7 +376,8 @@ static int cmd_set_same(struct xl_xen *x)
     if ( get_defaults(x, &have_hvm) )
         return 1;
 
-    rc = xl_xen_set_defaults(x, &pv_def, have_hvm ? &hvm_def : NULL, &err);
+    rc = xl_xen_set_defaults(x, &pv_def, have_hvm ? &hvm_def : NULL, 0,
+                             &err);
     printf("XENPROBE set-same rc=%d err_index=0x%x err_leaf=0x%x "
            "err_subleaf=0x%x err_msr=0x%x\n",
            rc, err.index, err.leaf, err.subleaf, err.msr);
@@ -419,7 +436,7 @@ static int cmd_clear(struct xl_xen *x, const char *arg)
     *reg &= ~(1U << b);
 
     /* PV only: exercises nr_policies = 1. */
-    rc = xl_xen_set_defaults(x, &pv_new, NULL, &err);
+    rc = xl_xen_set_defaults(x, &pv_new, NULL, 0, &err);
     printf("XENPROBE clear %u:%u rc=%d err_leaf=0x%x err_subleaf=0x%x\n",
            w, b, rc, err.leaf, err.subleaf);
 
@@ -430,6 +447,225 @@ static int cmd_clear(struct xl_xen *x, const char *arg)
     reg = word_ptr(&after_pv, w);
     printf("XENPROBE clear bit-now=%s\n",
            reg && (*reg & (1U << b)) ? "set" : "clear");
+
+    return 0;
+}
+
+/*
+ * Features Xen sets in max for pooling (RSBA, RRSBA, MD_CLEAR, FB_CLEAR,
+ * RFDS_CLEAR, VERW_CLEAR, ARCH_CAPS), which a default may carry, and the AMD
+ * e1d copies of leaf 1 edx, which are not audited.
+ */
+static bool pooling_or_copy(unsigned int w, unsigned int b)
+{
+    switch ( w )
+    {
+    case 2:  return (0x0183f3ffU >> b) & 1;         /* e1d copies */
+    case 9:  return b == 10 || b == 29;              /* MD_CLEAR ARCH_CAPS */
+    case 11: return b == 5;                          /* VERW_CLEAR */
+    case 16: return b == 2 || b == 17 || b == 19 || b == 28;
+                             /* RSBA FB_CLEAR RRSBA RFDS_CLEAR */
+    }
+    return false;
+}
+
+static int cmd_beyond_default(struct xl_xen *x)
+{
+    struct xl_xen_err err;
+    struct xl_policy *def, *max, *new;
+    uint32_t *reg;
+    unsigned int t, w = 0, b = 0;
+    bool have_hvm, found = false;
+    const char *kind = "pv";
+    int rc;
+
+    if ( get_defaults(x, &have_hvm) ||
+         xl_xen_get_policy(x, XL_POL_PV_MAX, &pv_max) ||
+         (have_hvm && xl_xen_get_policy(x, XL_POL_HVM_MAX, &hvm_max)) )
+    {
+        printf("XENPROBE beyond-default error reading policies\n");
+        return 1;
+    }
+
+    /* A feature of max the default lacks: PV first, then HVM. */
+    for ( t = 0; t < (have_hvm ? 2U : 1U) && !found; ++t )
+    {
+        def = t ? &hvm_def : &pv_def;
+        max = t ? &hvm_max : &pv_max;
+        for ( w = 0; w < NR_WORDS && !found; ++w )
+        {
+            uint32_t *dv = word_ptr(def, w), *mv = word_ptr(max, w);
+
+            if ( !dv || !mv )
+                continue;
+            for ( b = 0; b < 32; ++b )
+                if ( (*mv & ~*dv & (1U << b)) && !pooling_or_copy(w, b) )
+                {
+                    found = true;
+                    kind = t ? "hvm" : "pv";
+                    break;
+                }
+        }
+    }
+    if ( !found )
+    {
+        printf("XENPROBE beyond-default none (max has nothing the defaults "
+               "withhold)\n");
+        return 0;
+    }
+    --w;
+    printf("XENPROBE beyond-default %s word=%u bit=%u leaf=0x%x\n",
+           kind, w, b, words[w].leaf);
+
+    pv_new = pv_def;
+    hvm_new = hvm_def;
+    new = strcmp(kind, "hvm") ? &pv_new : &hvm_new;
+    reg = word_ptr(new, w);
+    *reg |= 1U << b;
+
+    rc = xl_xen_set_defaults(x, &pv_new, have_hvm ? &hvm_new : NULL, 0, &err);
+    printf("XENPROBE beyond-default refuse rc=%d err_index=0x%x err_leaf=0x%x "
+           "err_subleaf=0x%x err_msr=0x%x\n",
+           rc, err.index, err.leaf, err.subleaf, err.msr);
+
+    if ( xl_xen_get_policy(x, XL_POL_PV_DEF, &after_pv) ||
+         (have_hvm && xl_xen_get_policy(x, XL_POL_HVM_DEF, &after_hvm)) )
+    {
+        printf("XENPROBE error re-reading defaults\n");
+        return 1;
+    }
+    printf("XENPROBE beyond-default unchanged pv=%s hvm=%s\n",
+           same_policy(&pv_def, &after_pv) ? "yes" : "no",
+           !have_hvm ? "n/a" : same_policy(&hvm_def, &after_hvm) ? "yes" : "no");
+
+    rc = xl_xen_set_defaults(x, &pv_new, have_hvm ? &hvm_new : NULL,
+                             XL_XEN_SET_BEYOND_DEFAULT, &err);
+    printf("XENPROBE beyond-default allow rc=%d err_leaf=0x%x\n", rc,
+           err.leaf);
+    if ( !rc )
+    {
+        struct xl_policy *now = strcmp(kind, "hvm") ? &after_pv : &after_hvm;
+
+        if ( xl_xen_get_policy(x, strcmp(kind, "hvm") ? XL_POL_PV_DEF
+                                                      : XL_POL_HVM_DEF, now) )
+            return 1;
+        reg = word_ptr(now, w);
+        printf("XENPROBE beyond-default allow bit-now=%s\n",
+               reg && (*reg & (1U << b)) ? "set" : "clear");
+    }
+
+    return 0;
+}
+
+static int cmd_reset(struct xl_xen *x)
+{
+    struct xl_xen_err err;
+    int rc = xl_xen_reset_defaults(x, &err);
+
+    printf("XENPROBE reset rc=%d err_leaf=0x%x\n", rc, err.leaf);
+    return 0;
+}
+
+static double now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, unsigned int n)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* temp file, write, fsync, rename, fsync the directory. */
+static int atomic_write(const char *path, const char *data, size_t len)
+{
+    char tmp[4300], dirbuf[4300];
+    int fd, dfd, rc = 0;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if ( fd < 0 )
+        return -errno;
+    if ( write(fd, data, len) != (ssize_t)len || fsync(fd) )
+        rc = -errno;
+    close(fd);
+    if ( !rc && rename(tmp, path) )
+        rc = -errno;
+    dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if ( dfd >= 0 )
+    {
+        if ( !rc && fsync(dfd) )
+            rc = -errno;
+        close(dfd);
+    }
+    return rc;
+}
+
+static int cmd_floor(struct xl_xen *x, unsigned int n, const char *file)
+{
+    static double t[1000];
+    struct xl_xen_err err;
+    char data[8192], out[4200];
+    unsigned int i;
+    size_t len;
+    bool have_hvm;
+    FILE *f;
+    int rc;
+
+    if ( !n || n > 1000 )
+        return 1;
+    f = fopen(file, "r");
+    if ( !f )
+        return 1;
+    len = fread(data, 1, sizeof(data), f);
+    fclose(f);
+
+    for ( i = 0; i < n; i++ )
+    {
+        double t0 = now_us();
+
+        if ( get_defaults(x, &have_hvm) )
+            return 1;
+        rc = xl_xen_set_defaults(x, &pv_def, have_hvm ? &hvm_def : NULL, 0,
+                                 &err);
+        t[i] = now_us() - t0;
+        if ( rc )
+        {
+            printf("XENPROBE floor set rc=%d\n", rc);
+            return 1;
+        }
+    }
+    printf("XENPROBE floor sysctl-pair n=%u median_us=%.0f\n", n,
+           median(t, n));
+
+    snprintf(out, sizeof(out), "%s.floor", file);
+    for ( i = 0; i < n; i++ )
+    {
+        double t0 = now_us();
+
+        rc = atomic_write(out, data, len);
+        t[i] = now_us() - t0;
+        if ( rc )
+        {
+            printf("XENPROBE floor write rc=%d\n", rc);
+            return 1;
+        }
+    }
+    unlink(out);
+    printf("XENPROBE floor atomic-write n=%u median_us=%.0f bytes=%zu\n", n,
+           median(t, n), len);
 
     return 0;
 }
@@ -466,6 +702,12 @@ int main(int argc, char **argv)
         rc = cmd_set_same(x);
     else if ( !strcmp(argv[1], "clear") && argc == 3 )
         rc = cmd_clear(x, argv[2]);
+    else if ( !strcmp(argv[1], "beyond-default") )
+        rc = cmd_beyond_default(x);
+    else if ( !strcmp(argv[1], "reset") )
+        rc = cmd_reset(x);
+    else if ( !strcmp(argv[1], "floor") && argc == 4 )
+        rc = cmd_floor(x, (unsigned int)atoi(argv[2]), argv[3]);
     else
     {
         xl_xen_close(x);
@@ -477,6 +719,7 @@ int main(int argc, char **argv)
 
  usage:
     fprintf(stderr, "usage: xenprobe defaults | create pv|hvm | above-max | "
-            "set-same | clear WORD:BIT|auto\n");
+            "set-same | clear WORD:BIT|auto | beyond-default | reset | "
+            "floor N FILE\n");
     return 1;
 }

@@ -11,21 +11,25 @@
 struct fake {
     struct xl_policy pv, hvm;
     int set_rc;                 /* what set_defaults answers */
+    unsigned int err_index;     /* the index it names (0: PV) */
     bool corrupt_readback;
+    unsigned int flags;         /* the flags it was given */
     unsigned int nr_set_calls;
     bool got_hvm;
 };
 
 static int fake_set(void *ctx, const struct xl_policy *pv,
-                    const struct xl_policy *hvm, struct xl_set_err *e)
+                    const struct xl_policy *hvm, unsigned int flags,
+                    struct xl_set_err *e)
 {
     struct fake *f = ctx;
 
     f->nr_set_calls++;
     f->got_hvm = hvm != NULL;
+    f->flags = flags;
     if ( f->set_rc )
     {
-        e->index = XL_POL_PV_DEF;
+        e->index = f->err_index ? f->err_index : XL_POL_PV_DEF;
         e->leaf = 7;
         e->subleaf = 0;
         e->msr = ~0U;
@@ -71,23 +75,39 @@ static void test_apply(void)
         const char *level_vendor;
         unsigned int level_lacks;       /* feature cleared in the level */
         int set_rc;
+        unsigned int err_index;
         bool corrupt_readback;
+        bool beyond;                    /* beyond_boot_defaults = allow */
         int exit;
         unsigned int set_calls;
         const char *reason;             /* substring of res.reason */
     } tests[] = {
         { "installs both defaults in one call", "AuthenticAMD",
-          XL_BIT_SHA, 0, false, XL_EXIT_OK, 1, "" },
-        { "unpatched xen", "AuthenticAMD", XL_BIT_SHA, -EOPNOTSUPP,
-          false, XL_EXIT_NOSYSCTL, 1, "xen-patches/series" },
-        { "xen refuses", "AuthenticAMD", XL_BIT_SHA, -EINVAL, false,
-          XL_EXIT_XEN, 1, "leaf 0x7" },
-        { "read-back differs", "AuthenticAMD", XL_BIT_SHA, 0, true,
+          XL_BIT_SHA, 0, 0, false, false, XL_EXIT_OK, 1, "" },
+        { "unpatched xen (ENOSYS)", "AuthenticAMD", XL_BIT_SHA, -ENOSYS, 0,
+          false, false, XL_EXIT_NOSYSCTL, 1, "xen-patches/series" },
+        { "no HVM in Xen (EOPNOTSUPP)", "AuthenticAMD", XL_BIT_SHA,
+          -EOPNOTSUPP, 0, false, false, XL_EXIT_NOHVM, 1, "no HVM support" },
+        { "XSM denies (EPERM)", "AuthenticAMD", XL_BIT_SHA, -EPERM, 0,
+          false, false, XL_EXIT_DENIED, 1, "xen2:set_cpu_policy" },
+        { "interface version (EACCES)", "AuthenticAMD", XL_BIT_SHA, -EACCES,
+          0, false, false, XL_EXIT_DENIED, 1, "XEN_SYSCTL_INTERFACE_VERSION" },
+        { "xen refuses", "AuthenticAMD", XL_BIT_SHA, -EINVAL, 0, false,
+          false, XL_EXIT_XEN, 1, "PV default policy (Invalid argument): "
+          "leaf 0x7 subleaf 0; neither default was changed (a feature beyond "
+          "this host's max policy, or one Xen withholds" },
+        { "xen refuses the HVM one", "AuthenticAMD", XL_BIT_SHA, -EINVAL,
+          XL_POL_HVM_DEF, false, true, XL_EXIT_XEN, 1,
+          "HVM default policy (Invalid argument): leaf 0x7 subleaf 0; "
+          "neither default was changed" },
+        { "xen names no policy: no PV", "AuthenticAMD", XL_BIT_SHA, -EINVAL,
+          ~0U, false, false, XL_EXIT_XEN, 1, "Xen refused the request" },
+        { "read-back differs", "AuthenticAMD", XL_BIT_SHA, 0, 0, true, false,
           XL_EXIT_XEN, 1, "read-back" },
         { "vendor mismatch never reaches xen", "GenuineIntel",
-          XL_BIT_SHA, 0, false, XL_EXIT_VENDOR, 0, "vendor" },
+          XL_BIT_SHA, 0, 0, false, false, XL_EXIT_VENDOR, 0, "vendor" },
         { "unenforceable never reaches xen", "AuthenticAMD", XL_BIT_XSAVES,
-          0, false, XL_EXIT_ENFORCE, 0, "0x0000000d:1" },
+          0, 0, false, false, XL_EXIT_ENFORCE, 0, "0x0000000d:1" },
     };
     unsigned int i;
 
@@ -111,7 +131,9 @@ static void test_apply(void)
         f.pv = pv_before = h.pol[XL_POL_PV_DEF];
         f.hvm = hvm_before = h.pol[XL_POL_HVM_DEF];
         f.set_rc = t->set_rc;
+        f.err_index = t->err_index;
         f.corrupt_readback = t->corrupt_readback;
+        cfg.beyond_allow = t->beyond;
 
         memset(&l, 0, sizeof(l));
         snprintf(l.name, sizeof(l.name), "lvl");
@@ -128,6 +150,15 @@ static void test_apply(void)
               f.nr_set_calls);
         CHECK(strstr(res.reason, t->reason) != NULL, "reason '%s'",
               res.reason);
+        if ( t->err_index == ~0U )
+            CHECK(!strstr(res.reason, "PV") && !strstr(res.reason, "HVM"),
+                  "names a policy Xen did not name: '%s'", res.reason);
+        if ( t->beyond )
+            CHECK(!strstr(res.reason, "beyond_boot_defaults"),
+                  "beyond_boot_defaults hint with allow: '%s'", res.reason);
+        if ( t->set_calls )
+            CHECK(f.flags == (t->beyond ? XL_SET_BEYOND_DEFAULT : 0U),
+                  "flags %#x, beyond_boot_defaults %d", f.flags, t->beyond);
         if ( t->set_calls )
             CHECK(f.got_hvm, "HVM default not passed with the PV one");
         if ( rc == XL_EXIT_OK || t->corrupt_readback )
