@@ -709,7 +709,8 @@ struct apply_req {
 };
 
 /* List running guests whose policy is above the new defaults. */
-static void report_guests(struct xl_xen *x, const struct xl_apply_result *res)
+static void report_guests(struct xl_xen *x, const struct xl_host *h,
+                          const struct xl_apply_result *res)
 {
     struct xl_domain doms[256];
     unsigned int nr = 256, i;
@@ -736,6 +737,13 @@ static void report_guests(struct xl_xen *x, const struct xl_apply_result *res)
         xl_policy_to_fs(p, &cur);
         xl_policy_to_fs(doms[i].hvm ? &res->hvm_new : &res->pv_new, &want);
         xl_fs_minus(&above, &cur, &want);
+        /*
+         * AMD: Xen mirrors a domain's leaf 1 edx common bits into its
+         * 0x80000001 edx, which the default policies never carry.
+         */
+        if ( !strcmp(h->rep.vendor, "AuthenticAMD") ||
+             !strcmp(h->rep.vendor, "HygonGenuine") )
+            above.w[2] &= ~(want.w[0] & (uint32_t)CPUID_COMMON_1D_FEATURES);
         if ( xl_fs_empty(&above) )
             continue;
         f = fmemopen(names, sizeof(names), "w");
@@ -985,7 +993,7 @@ static int do_apply(struct globals *g, const struct xl_level *l,
     log_info("levelled: level %s generation %" PRIu64 " (%s) installed as "
              "Xen's PV%s default policy", l->name, l->generation, rq->source,
              res->hvm ? " and HVM" : "");
-    report_guests(x, res);
+    report_guests(x, h, res);
     make_status(&st, rq->stage, "levelled", "", l, rq->source, "", 0);
     prc = rq->persist ? xl_persist_level(l, g->cfg.persist, &err) : 0;
     if ( !prc && rq->persist && rq->force )
