@@ -773,18 +773,32 @@ static void record_xs_status(const struct globals *g,
     xl_xs_close(xs);
 }
 
+/*
+ * path as seen with the real root mounted at root: root + path, unless the
+ * site config already names a path under root (a config written for the
+ * initramfs, e.g. persist = /sysroot/var/lib/xenlevel/level).
+ */
+static void rooted(const char *root, const char *path, char *buf, size_t len)
+{
+    size_t rl = root ? strlen(root) : 0;
+
+    if ( !rl || (!strncmp(path, root, rl) && path[rl] == '/') )
+        snprintf(buf, len, "%s", path);
+    else
+        snprintf(buf, len, "%s%s", root, path);
+}
+
 /* The generation floor that `apply --force` leaves next to the persisted
  * level (see source.h): 0 when there is none or it cannot be read. */
 static uint64_t read_floor(const char *root, const struct xl_config *cfg)
 {
     struct xl_err err = { .line = 0 };
-    char path[4200], *text = NULL, buf[1024];
+    char path[4200], state[4200], *text = NULL, buf[1024];
     uint64_t floor = 0;
     size_t len;
 
-    snprintf(path, sizeof(path), "%s", root ? root : "");
-    xl_state_path(cfg->persist, "forced", path + strlen(path),
-                  sizeof(path) - strlen(path));
+    xl_state_path(cfg->persist, "forced", state, sizeof(state));
+    rooted(root, state, path, sizeof(path));
     if ( access(path, F_OK) )
         return 0;
     if ( xl_read_file(path, &text, &len, &err) ||
@@ -812,7 +826,7 @@ static const char *site_level_path(const struct globals *g, char *buf,
     {
         if ( !strcmp(g->cfg.files[i], g->cfg.persist) )
             continue;
-        snprintf(buf, len, "%s%s", root, g->cfg.files[i]);
+        rooted(root, g->cfg.files[i], buf, len);
         if ( !access(buf, F_OK) )
             return buf;
         if ( *root && !access(g->cfg.files[i], F_OK) )
@@ -855,8 +869,7 @@ static int boot_select(const struct globals *g, struct xl_level *l,
     char ppath[4200], bbuf[4200];
     uint64_t floor;
 
-    snprintf(ppath, sizeof(ppath), "%s%s", g->root ? g->root : "",
-             g->cfg.persist);
+    rooted(g->root, g->cfg.persist, ppath, sizeof(ppath));
     load_candidate(g, ppath, &pc, &pl);
     load_candidate(g, site_level_path(g, bbuf, sizeof(bbuf)), &bc, &bl);
     floor = read_floor(g->root, &g->cfg);
