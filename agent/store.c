@@ -55,6 +55,23 @@ static int dir_of(const char *path, char *dir, size_t len)
     return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* dir: path's directory, created (with its parents) if missing. */
+static int make_dir_of(const char *path, char *dir, size_t len,
+                       struct xl_err *err)
+{
+    int rc;
+
+    if ( (rc = dir_of(path, dir, len)) )
+    {
+        xl_err_set(err, path, 0, NULL, "path too long");
+        return rc;
+    }
+    if ( (rc = mkdirs(dir)) )
+        xl_err_set(err, dir, 0, NULL, "cannot create directory: %s",
+                   strerror(-rc));
+    return rc;
+}
+
 /* An unpredictable temporary name next to path: DIR/.BASE.XXXXXXXXXXXX */
 static int temp_name(const char *path, char *tmp, size_t len)
 {
@@ -96,17 +113,8 @@ int xl_write_atomic(const char *path, const char *data, size_t len,
     bool created = false, replaced = false;
     size_t done = 0;
 
-    if ( (rc = dir_of(path, dir, sizeof(dir))) )
-    {
-        xl_err_set(err, path, 0, NULL, "path too long");
+    if ( (rc = make_dir_of(path, dir, sizeof(dir), err)) )
         return rc;
-    }
-    if ( (rc = mkdirs(dir)) )
-    {
-        xl_err_set(err, dir, 0, NULL, "cannot create directory: %s",
-                   strerror(-rc));
-        return rc;
-    }
     /* Replace a regular file only: never a symlink, device, FIFO, dir. */
     if ( lstat(path, &st) == 0 && !S_ISREG(st.st_mode) )
     {
@@ -239,17 +247,8 @@ static int state_dir(const char *path, uid_t owner, struct xl_err *err)
     char dir[PATH_MAX];
     int rc;
 
-    if ( (rc = dir_of(path, dir, sizeof(dir))) )
-    {
-        xl_err_set(err, path, 0, NULL, "path too long");
+    if ( (rc = make_dir_of(path, dir, sizeof(dir), err)) )
         return rc;
-    }
-    if ( (rc = mkdirs(dir)) )
-    {
-        xl_err_set(err, dir, 0, NULL, "cannot create directory: %s",
-                   strerror(-rc));
-        return rc;
-    }
     return xl_state_dir_check(dir, owner, err);
 }
 
