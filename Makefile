@@ -209,7 +209,7 @@ baselines: agent/xenlevel
 # fuzz-replay (gcc, ASan/UBSan) replays with the golden files.
 FUZZ_RUNS ?= 10000000
 FUZZ_SMOKE_RUNS ?= 20000
-FUZZ_TARGETS := level report config xsvalue
+FUZZ_TARGETS := level report config xsvalue status
 CLANG ?= clang
 CORE_SRC := $(CORE:%=agent/%.c)
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz-%)
