@@ -301,6 +301,32 @@ static int cmd_create(xc_interface *xch, struct xl_xen *x, const char *type)
     return rc ? 1 : 0;
 }
 
+/*
+ * Re-read both defaults into after_pv/after_hvm and print
+ * "XENPROBE <what>unchanged pv=yes|no hvm=yes|no|n/a" against the defaults
+ * read first (diff: also print what changed).  Returns 1 if unreadable.
+ */
+static int print_unchanged(struct xl_xen *x, const char *what, bool have_hvm,
+                           bool diff)
+{
+    if ( xl_xen_get_policy(x, XL_POL_PV_DEF, &after_pv) ||
+         (have_hvm && xl_xen_get_policy(x, XL_POL_HVM_DEF, &after_hvm)) )
+    {
+        printf("XENPROBE error re-reading defaults\n");
+        return 1;
+    }
+    if ( diff )
+    {
+        print_diff("pv", &pv_def, &after_pv);
+        if ( have_hvm )
+            print_diff("hvm", &hvm_def, &after_hvm);
+    }
+    printf("XENPROBE %sunchanged pv=%s hvm=%s\n", what,
+           same_policy(&pv_def, &after_pv) ? "yes" : "no",
+           !have_hvm ? "n/a" : same_policy(&hvm_def, &after_hvm) ? "yes" : "no");
+    return 0;
+}
+
 static int cmd_above_max(struct xl_xen *x)
 {
     struct xl_xen_err err;
@@ -354,15 +380,8 @@ static int cmd_above_max(struct xl_xen *x)
            "err_subleaf=0x%x err_msr=0x%x\n",
            rc, err.index, err.leaf, err.subleaf, err.msr);
 
-    if ( xl_xen_get_policy(x, XL_POL_PV_DEF, &after_pv) ||
-         (have_hvm && xl_xen_get_policy(x, XL_POL_HVM_DEF, &after_hvm)) )
-    {
-        printf("XENPROBE error re-reading defaults\n");
+    if ( print_unchanged(x, "", have_hvm, false) )
         return 1;
-    }
-    printf("XENPROBE unchanged pv=%s hvm=%s\n",
-           same_policy(&pv_def, &after_pv) ? "yes" : "no",
-           !have_hvm ? "n/a" : same_policy(&hvm_def, &after_hvm) ? "yes" : "no");
 
     return 0;
 }
@@ -382,18 +401,8 @@ static int cmd_set_same(struct xl_xen *x)
            "err_subleaf=0x%x err_msr=0x%x\n",
            rc, err.index, err.leaf, err.subleaf, err.msr);
 
-    if ( xl_xen_get_policy(x, XL_POL_PV_DEF, &after_pv) ||
-         (have_hvm && xl_xen_get_policy(x, XL_POL_HVM_DEF, &after_hvm)) )
-    {
-        printf("XENPROBE error re-reading defaults\n");
+    if ( print_unchanged(x, "set-same ", have_hvm, true) )
         return 1;
-    }
-    print_diff("pv", &pv_def, &after_pv);
-    if ( have_hvm )
-        print_diff("hvm", &hvm_def, &after_hvm);
-    printf("XENPROBE set-same unchanged pv=%s hvm=%s\n",
-           same_policy(&pv_def, &after_pv) ? "yes" : "no",
-           !have_hvm ? "n/a" : same_policy(&hvm_def, &after_hvm) ? "yes" : "no");
 
     return 0;
 }
@@ -528,15 +537,8 @@ static int cmd_beyond_default(struct xl_xen *x)
            "err_subleaf=0x%x err_msr=0x%x\n",
            rc, err.index, err.leaf, err.subleaf, err.msr);
 
-    if ( xl_xen_get_policy(x, XL_POL_PV_DEF, &after_pv) ||
-         (have_hvm && xl_xen_get_policy(x, XL_POL_HVM_DEF, &after_hvm)) )
-    {
-        printf("XENPROBE error re-reading defaults\n");
+    if ( print_unchanged(x, "beyond-default ", have_hvm, false) )
         return 1;
-    }
-    printf("XENPROBE beyond-default unchanged pv=%s hvm=%s\n",
-           same_policy(&pv_def, &after_pv) ? "yes" : "no",
-           !have_hvm ? "n/a" : same_policy(&hvm_def, &after_hvm) ? "yes" : "no");
 
     rc = xl_xen_set_defaults(x, &pv_new, have_hvm ? &hvm_new : NULL,
                              XL_XEN_SET_BEYOND_DEFAULT, &err);
