@@ -1388,8 +1388,18 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
         rc = xl_xs_wait(xs, fired, sizeof(fired));
         if ( rc )
         {
-            log_warnx("xenstore watch failed: %s", strerror(-rc));
-            break;
+            /* xenstored restarted: its watches are gone; watch again. */
+            log_warnx("xenstore watch failed: %s; reconnecting",
+                      strerror(-rc));
+            rc = xl_xs_rewatch(&xs, g->cfg.xenstore_path, 60);
+            if ( rc )
+            {
+                log_warnx("xenstore %s: cannot watch again: %s",
+                          g->cfg.xenstore_path, strerror(-rc));
+                break;
+            }
+            log_info("watching xenstore %s again", g->cfg.xenstore_path);
+            continue;
         }
         if ( strcmp(fired, g->cfg.xenstore_path) )
             continue;

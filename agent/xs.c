@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <xenstore.h>
 
@@ -242,4 +243,24 @@ int xl_xs_wait(struct xl_xs *x, char *fired, size_t len)
     snprintf(fired, len, "%s", vec[XS_WATCH_PATH]);
     free(vec);
     return 0;
+}
+
+int xl_xs_rewatch(struct xl_xs **xp, const char *path, unsigned int tries)
+{
+    unsigned int i;
+    int rc = -ENOENT;
+
+    xl_xs_close(*xp);
+    *xp = NULL;
+    for ( i = 0; i < tries; i++ )
+    {
+        sleep(1);
+        if ( (rc = xl_xs_open(xp)) )
+            continue;
+        if ( !(rc = xl_xs_watch(*xp, path)) )
+            return 0;
+        xl_xs_close(*xp);
+        *xp = NULL;
+    }
+    return rc;
 }

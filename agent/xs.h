@@ -76,4 +76,12 @@ int xl_xs_write(struct xl_xs *x, const char *path, const char *text);
 int xl_xs_watch(struct xl_xs *x, const char *path);
 int xl_xs_wait(struct xl_xs *x, char *fired, size_t len);
 
+/*
+ * After xl_xs_wait failed (xenstored went away, e.g. restarted): close *xp,
+ * then connect and watch path again, trying once a second at most `tries`
+ * times.  0 with *xp the new connection (its watch fires at once, as a new
+ * watch does), else -errno of the last try with *xp NULL.
+ */
+int xl_xs_rewatch(struct xl_xs **xp, const char *path, unsigned int tries);
+
 #endif /* XENLEVEL_XS_H */
