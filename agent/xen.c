@@ -35,7 +35,9 @@
  *    Only the set needs it: xl never changes the defaults, and the
  *    agent's own get + set are serialised by xenlevel's lock.  No
  *    /var/lock (the initramfs): no xl can run, nothing to take.  libvirt
- *    does not take xl's lock.
+ *    does not take xl's lock, and xl takes it only when it autoballoons
+ *    (autoballoon="on", or "auto" without dom0_mem= on Xen's command
+ *    line): tests/boot/cases/86-fault-matrix measures both.
  *
  *  - struct xl_xen_err.index is the XL_POL_* index of the refused entry
  *    (~0 when the request as a whole was refused).  err is filled on every
