@@ -67,6 +67,15 @@ void xl_status_set(char *field, size_t size, const char *fmt, ...)
 #define XL_STATUS_SET(s, field, ...) \
     xl_status_set((s)->field, sizeof((s)->field), __VA_ARGS__)
 
+/*
+ * Fill a status: stage (NULL: "apply"), state, cause, the level's name and
+ * generation (l may be NULL), source, reason, exit code (-1: none).
+ */
+void xl_status_make(struct xl_status *s, const char *stage,
+                    const char *state, const char *cause,
+                    const struct xl_level *l, const char *source,
+                    const char *reason, int exit_code);
+
 /* Format into buf (NUL-terminated); -ENOSPC if it does not fit. */
 int xl_status_format(const struct xl_status *s, char *buf, size_t len);
 
