@@ -68,6 +68,7 @@ enum xl_fail_at {
     XL_AT_XEN,                  /* Xen: exit 7 */
     XL_AT_XS,                   /* xenstore: exit 9 */
     XL_AT_NO_LEVEL,             /* no level at all: exit 13 */
+    XL_AT_PERSIST_DAMAGED,      /* damaged persisted level: exit 18 */
     XL_AT_INTERNAL,             /* out of memory: exit 1 */
 };
 

@@ -178,6 +178,8 @@ static const char *exit_cause(int rc)
     case XL_EXIT_NOT_PERSISTED: return XL_CAUSE_NOT_PERSISTED;
     case XL_EXIT_DENIED: return XL_CAUSE_DENIED;
     case XL_EXIT_NOHVM: return XL_CAUSE_NOHVM;
+    case XL_EXIT_READBACK: return XL_CAUSE_READBACK;
+    case XL_EXIT_PERSIST_DAMAGED: return XL_CAUSE_PERSIST_DAMAGED;
     default: return XL_CAUSE_XEN;
     }
 }
@@ -357,8 +359,15 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
         if ( rc == XL_EXIT_NOSYSCTL )
             unpatched_reason(run->root, h->rep.xen_version, res->reason,
                              sizeof(res->reason));
-        log_warnx("level %s generation %" PRIu64 " (%s) not applied: %s",
-                  l->name, l->generation, rq->source, res->reason);
+        if ( rc == XL_EXIT_READBACK )
+            /* Changed, not levelled: not persisted, so the next boot
+             * applies the previously persisted level. */
+            log_warnx("level %s generation %" PRIu64 " (%s) installed but "
+                      "NOT verified, not persisted: %s", l->name,
+                      l->generation, rq->source, res->reason);
+        else
+            log_warnx("level %s generation %" PRIu64 " (%s) not applied: %s",
+                      l->name, l->generation, rq->source, res->reason);
         xl_status_make(&st, rq->stage, "unlevelled", exit_cause(rc), l,
                        rq->source, res->reason, rc);
         if ( !rq->dry )
@@ -375,7 +384,8 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
              "Xen's PV%s default policy", l->name, l->generation, rq->source,
              res->hvm ? " and HVM" : "");
     report_guests(run->edge, h, res);
-    xl_status_make(&st, rq->stage, "levelled", "", l, rq->source, "", 0);
+    xl_status_make(&st, rq->stage, "levelled", rq->cause ? rq->cause : "",
+                   l, rq->source, rq->reason ? rq->reason : "", 0);
     prc = rq->persist ?
           xl_persist_level_owner(l, cfg->persist, run->owner, &err) : 0;
     if ( !prc && rq->persist && rq->force )

@@ -33,6 +33,8 @@ struct xl_apply_req {
     bool chosen;                /* picked by the boot rule: no generation
                                    check, no floor */
     bool persist;               /* persist the level for the next boot */
+    const char *cause, *reason; /* recorded with a levelled outcome (a
+                                   fallback: persisted-damaged); NULL */
 };
 
 /*

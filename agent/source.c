@@ -29,6 +29,35 @@ enum xl_pick xl_boot_pick(const struct xl_candidate *persisted,
         why = dummy;
         whylen = sizeof(dummy);
     }
+    if ( persisted && persisted->path && !persisted->valid )
+    {
+        /*
+         * A damaged persisted level: its generation is unknown, so the
+         * floor of the last apply --force is all the rule has left.
+         */
+        if ( b && baked->generation > floor )
+        {
+            snprintf(why, whylen, "the persisted level %s is damaged: "
+                     "falling back to the site level %s (generation %"
+                     PRIu64 "), above the floor of the last apply --force "
+                     "(%" PRIu64 ")", persisted->path, baked->path,
+                     baked->generation, floor);
+            return XL_PICK_BAKED;
+        }
+        if ( b )
+            snprintf(why, whylen, "the persisted level %s is damaged and "
+                     "the site level %s (generation %" PRIu64 ") is not "
+                     "above the floor of the last apply --force (%" PRIu64
+                     "): nothing applied (repair or remove %s, or apply a "
+                     "level)", persisted->path, baked->path,
+                     baked->generation, floor, persisted->path);
+        else
+            snprintf(why, whylen, "the persisted level %s is damaged and "
+                     "there is no valid site level: nothing applied (repair "
+                     "or remove %s, or apply a level)", persisted->path,
+                     persisted->path);
+        return XL_PICK_NONE;
+    }
     if ( !p && !b )
     {
         snprintf(why, whylen, "no valid persisted or site level");
@@ -244,7 +273,7 @@ static void load_candidate(const struct xl_run *run, const char *path,
 }
 
 int xl_boot_select(const struct xl_run *run, struct xl_level *l, char *used,
-                   size_t usedlen, char *why, size_t whylen,
+                   size_t usedlen, char *why, size_t whylen, bool *damaged,
                    struct xl_fail *fail)
 {
     const struct xl_config *cfg = run->cfg;
@@ -255,6 +284,7 @@ int xl_boot_select(const struct xl_run *run, struct xl_level *l, char *used,
     int rc = 0;
 
     fail->at = XL_AT_NONE;
+    *damaged = false;
     if ( !pl || !bl )
     {
         snprintf(why, whylen, "out of memory");
@@ -266,6 +296,7 @@ int xl_boot_select(const struct xl_run *run, struct xl_level *l, char *used,
     load_candidate(run, ppath, &pc, pl);
     load_candidate(run, xl_site_level_path(run, bbuf, sizeof(bbuf)), &bc, bl);
     floor = xl_source_floor(cfg, run->root);
+    *damaged = pc.path && !pc.valid;
     switch ( xl_boot_pick(&pc, &bc, floor, why, whylen) )
     {
     case XL_PICK_PERSISTED:
@@ -275,9 +306,18 @@ int xl_boot_select(const struct xl_run *run, struct xl_level *l, char *used,
     case XL_PICK_BAKED:
         *l = *bl;
         snprintf(used, usedlen, "%s", bc.path);
+        if ( *damaged )
+            log_warnx("%s", why);
         goto out;
     case XL_PICK_NONE:
         break;
+    }
+    if ( *damaged )
+    {
+        fail->at = XL_AT_PERSIST_DAMAGED;
+        xl_err_set(&fail->err, NULL, 0, NULL, "%s", why);
+        rc = -EINVAL;
+        goto out;
     }
     if ( pc.path || bc.path )
         snprintf(why, whylen, "no valid level: %.900s%s%.900s is damaged",

@@ -1,5 +1,5 @@
 /*
- * source.h - which level a boot applies: the decision, pure.
+ * source.h - which level a run applies, and from where.
  *
  * At boot two levels may exist:
  *   persisted  the newest level applied on this host (var/lib/xenlevel/level
@@ -13,6 +13,12 @@
  * (forced): a level forced back survives reboots until a level newer than
  * the one it replaced arrives.  An explicit rd.xenlevel.level= (or --level)
  * is not subject to this rule.
+ *
+ * A persisted level that exists but is damaged (unreadable, bad syntax, a
+ * bad name or vendor...) does not switch the rule off: its generation is
+ * unknown, so the site level replaces it only when its generation is above
+ * the floor; otherwise nothing is applied (XL_EXIT_PERSIST_DAMAGED, cause
+ * persisted-damaged).  Either way the log and the records say so.
  */
 #ifndef XENLEVEL_SOURCE_H
 #define XENLEVEL_SOURCE_H
@@ -87,10 +93,13 @@ int xl_source_load(const struct xl_run *run, const char *path,
  * The boot rule (above): the persisted level or the site level, with the
  * real root at run->root.  0 with *l, used and why (one line for the log)
  * set; else -errno, why says why and fail->at is XL_AT_NO_LEVEL (none
- * exists) or XL_AT_INPUT (damaged).
+ * exists), XL_AT_PERSIST_DAMAGED (the persisted level is damaged and no
+ * site level may replace it) or XL_AT_INPUT (damaged site level).
+ * *damaged: the persisted level exists but is damaged (named in the log);
+ * with a 0 return the site level was taken as its fallback.
  */
 int xl_boot_select(const struct xl_run *run, struct xl_level *l, char *used,
-                   size_t usedlen, char *why, size_t whylen,
+                   size_t usedlen, char *why, size_t whylen, bool *damaged,
                    struct xl_fail *fail);
 
 #endif /* XENLEVEL_SOURCE_H */

@@ -58,6 +58,8 @@ struct xl_status {
 #define XL_CAUSE_RESET          "reset"
 #define XL_CAUSE_DENIED         "denied"
 #define XL_CAUSE_NOHVM          "no-hvm"
+#define XL_CAUSE_READBACK       "readback-mismatch"
+#define XL_CAUSE_PERSIST_DAMAGED "persisted-damaged"
 
 void xl_status_init(struct xl_status *s);
 

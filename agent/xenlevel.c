@@ -109,6 +109,11 @@ static const char usage_text[] =
 "  15 Xen denied the sysctl: XSM/Flask (EPERM; also a Flask Xen without\n"
 "     the patch series) or interface version mismatch (EACCES)\n"
 "  16 this Xen cannot take an HVM default policy (no HVM support)\n"
+"  17 Xen's defaults were changed but read back other than the level\n"
+"     (the host runs neither its previous defaults nor the level; not\n"
+"     persisted)\n"
+"  18 boot, sync: the persisted level is damaged and no site level above\n"
+"     the floor of the last apply --force may replace it (not levelled)\n"
 "\n"
 "See xenlevel(8) and xenlevel.conf(5).\n";
 
@@ -169,6 +174,7 @@ static int fail_exit(const struct xl_fail *f)
     case XL_AT_XEN: return XL_EXIT_XEN;
     case XL_AT_XS: return XL_EXIT_XS;
     case XL_AT_NO_LEVEL: return XL_EXIT_NO_LEVEL;
+    case XL_AT_PERSIST_DAMAGED: return XL_EXIT_PERSIST_DAMAGED;
     default: return XL_EXIT_ERROR;
     }
 }
@@ -493,17 +499,39 @@ static void record_xs_status(const struct globals *g,
     xl_run_record_xs(&run, st);
 }
 
-/* The boot rule (source.h): 0, or an XL_EXIT_* code with why set. */
+/*
+ * The boot rule (source.h): 0, or an XL_EXIT_* code with why set.  A
+ * damaged persisted level is recorded with the outcome (rq's cause).
+ */
 static int boot_select(const struct globals *g, struct xl_level *l,
-                       char *used, size_t usedlen, char *why, size_t whylen)
+                       char *used, size_t usedlen, char *why, size_t whylen,
+                       struct xl_apply_req *rq)
 {
     struct xl_run run = run_of(g);
     struct xl_fail fail;
+    bool damaged;
 
-    if ( !xl_boot_select(&run, l, used, usedlen, why, whylen, &fail) )
+    if ( !xl_boot_select(&run, l, used, usedlen, why, whylen, &damaged,
+                         &fail) )
+    {
+        if ( damaged )
+        {
+            rq->cause = XL_CAUSE_PERSIST_DAMAGED;
+            rq->reason = why;
+        }
         return 0;
+    }
     return fail.at == XL_AT_NO_LEVEL ? XL_EXIT_NO_LEVEL :
+           fail.at == XL_AT_PERSIST_DAMAGED ? XL_EXIT_PERSIST_DAMAGED :
            fail.at == XL_AT_INTERNAL ? XL_EXIT_ERROR : XL_EXIT_INPUT;
+}
+
+/* The status record's cause when the boot rule found no level. */
+static const char *boot_cause(int rc)
+{
+    return rc == XL_EXIT_NO_LEVEL ? XL_CAUSE_NO_LEVEL :
+           rc == XL_EXIT_PERSIST_DAMAGED ? XL_CAUSE_PERSIST_DAMAGED :
+           XL_CAUSE_BAD_LEVEL;
 }
 
 static int do_apply(const struct globals *g, const struct xl_level *l,
@@ -592,14 +620,14 @@ static int cmd_apply(struct globals *g, int argc, char **argv)
             snprintf(why, sizeof(why), "%.2000s", used);
         }
         else
-            rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why));
+            rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why),
+                             &rq);
         if ( rc )
         {
             xl_status_make(&st, rq.stage, "unlevelled",
-                        rc == XL_EXIT_NO_LEVEL ? XL_CAUSE_NO_LEVEL
-                                               : XL_CAUSE_BAD_LEVEL,
-                        NULL, path, path ? "no valid level (see the log)"
-                                         : why, rc);
+                           path ? XL_CAUSE_BAD_LEVEL : boot_cause(rc), NULL,
+                           path, path ? "no valid level (see the log)" : why,
+                           rc);
             if ( !path )
                 log_warnx("%s", why);
             record_status(g, &st);
@@ -674,13 +702,13 @@ static int cmd_sync(struct globals *g, int argc, char **argv)
                  have_boot ? boot.reason : "rd.xenlevel=0");
         if ( !have_boot )
         {
-            xl_status_make(&st, "sync", "disabled", XL_CAUSE_DISABLED, NULL,
-                        "", "rd.xenlevel=0", -1);
+            xl_status_make(&st, "sync", "disabled", XL_CAUSE_DISABLED,
+                           NULL, "", "rd.xenlevel=0", -1);
             record_status(g, &st);
         }
         return XL_EXIT_OK;
     }
-    rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why));
+    rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why), &rq);
     if ( rc )
     {
         if ( have_boot )
@@ -690,10 +718,8 @@ static int cmd_sync(struct globals *g, int argc, char **argv)
             return !strcmp(boot.state, "levelled") ? XL_EXIT_OK : rc;
         }
         log_warnx("%s", why);
-        xl_status_make(&st, "sync", "unlevelled",
-                    rc == XL_EXIT_NO_LEVEL ? XL_CAUSE_NO_LEVEL
-                                           : XL_CAUSE_BAD_LEVEL,
-                    NULL, "", why, rc);
+        xl_status_make(&st, "sync", "unlevelled", boot_cause(rc), NULL, "",
+                       why, rc);
         record_status(g, &st);
         return rc;
     }
@@ -875,10 +901,11 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
             struct xl_status st;
 
             xl_status_make(&st, "watch", "refused",
-                        rc == XL_EXIT_XS ? "untrusted-level"
-                                         : XL_CAUSE_BAD_LEVEL,
-                        NULL, used,
-                        "invalid or untrusted level (see the journal)", rc);
+                           rc == XL_EXIT_XS ? "untrusted-level"
+                                            : XL_CAUSE_BAD_LEVEL,
+                           NULL, used,
+                           "invalid or untrusted level (see the journal)",
+                           rc);
             record_xs_status(g, &st);
             continue;
         }

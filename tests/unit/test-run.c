@@ -295,29 +295,43 @@ static void test_boot_select(void)
         const char *pick;               /* "var", "etc"; NULL: fails */
         enum xl_fail_at at;             /* when it fails */
         const char *why;                /* substring of why */
+        bool damaged;                   /* the persisted level is */
     } tests[] = {
         { "nothing at all", NONE, NONE, 0, NULL, XL_AT_NO_LEVEL,
-          "no level: neither" },
+          "no level: neither", false },
         { "only the site level", NONE, 3, 0, "etc", XL_AT_NONE,
-          "no valid persisted level" },
+          "no valid persisted level", false },
         { "only the persisted level", 3, NONE, 0, "var", XL_AT_NONE,
-          "the persisted level" },
+          "the persisted level", false },
         { "newer site level wins", 3, 4, 0, "etc", XL_AT_NONE,
-          "is newer than the persisted" },
+          "is newer than the persisted", false },
         { "older site level loses", 5, 4, 0, "var", XL_AT_NONE,
-          "is not older than the site level" },
+          "is not older than the site level", false },
         { "equal generations: persisted", 4, 4, 0, "var", XL_AT_NONE,
-          "is not older" },
+          "is not older", false },
         { "forced back: a site level under the floor loses", 2, 4, 5,
-          "var", XL_AT_NONE, "was forced back" },
+          "var", XL_AT_NONE, "was forced back", false },
         { "forced back: the floor itself loses", 2, 5, 5, "var",
-          XL_AT_NONE, "was forced back" },
+          XL_AT_NONE, "was forced back", false },
         { "forced back: a site level above the floor wins", 2, 6, 5,
-          "etc", XL_AT_NONE, "is newer than the persisted" },
-        { "both damaged", DAMAGED, DAMAGED, 0, NULL, XL_AT_INPUT,
-          "no valid level" },
+          "etc", XL_AT_NONE, "is newer than the persisted", false },
+        { "both damaged", DAMAGED, DAMAGED, 0, NULL, XL_AT_PERSIST_DAMAGED,
+          "is damaged and there is no valid site level", true },
+        { "damaged persisted: the site level, above no floor", DAMAGED, 3,
+          0, "etc", XL_AT_NONE, "is damaged: falling back to the site "
+          "level", true },
+        { "damaged persisted: the site level above the floor", DAMAGED, 6,
+          5, "etc", XL_AT_NONE, "above the floor of the last apply --force "
+          "(5)", true },
+        { "damaged persisted: the floor still holds", DAMAGED, 4, 5, NULL,
+          XL_AT_PERSIST_DAMAGED, "is not above the floor of the last apply "
+          "--force (5): nothing applied", true },
+        { "damaged persisted, no site level", DAMAGED, NONE, 0, NULL,
+          XL_AT_PERSIST_DAMAGED, "no valid site level", true },
+        { "damaged site level alone", NONE, DAMAGED, 0, NULL, XL_AT_INPUT,
+          "no valid level", false },
         { "damaged site level: persisted", 3, DAMAGED, 0, "var",
-          XL_AT_NONE, "the persisted level" },
+          XL_AT_NONE, "the persisted level", false },
     };
     unsigned int i;
 
@@ -329,6 +343,7 @@ static void test_boot_select(void)
         struct xl_level l;
         struct xl_fail fail;
         char used[512], why[2048], path[512], want[512];
+        bool damaged = !t->damaged;
         int rc;
 
         t_name = t->name;
@@ -348,9 +363,10 @@ static void test_boot_select(void)
         }
         used[0] = why[0] = '\0';
         rc = xl_boot_select(&run, &l, used, sizeof(used), why, sizeof(why),
-                            &fail);
+                            &damaged, &fail);
         CHECK(strstr(why, t->why) != NULL, "why '%s', want '%s'", why,
               t->why);
+        CHECK(damaged == t->damaged, "damaged %d", damaged);
         if ( !t->pick )
         {
             CHECK(rc < 0 && fail.at == t->at, "rc %d at %d, want at %d", rc,
@@ -425,6 +441,12 @@ static void test_apply_records(void)
           "unlevelled", NONE, 0 },
         { "Xen unreachable", 7, NONE, false, 0, -ENOENT, false, false,
           false, XL_EXIT_XEN, "unlevelled", "xen-error", NULL, NONE, 0 },
+        { "read-back differs: changed, its own exit, not persisted", 8, 7,
+          false, 0, 0, true, false, false, XL_EXIT_READBACK, "unlevelled",
+          "readback-mismatch", "unlevelled", 7, 0 },
+        { "read-back fails: changed, its own exit, not persisted", 7, NONE,
+          false, 0, 0, false, true, false, XL_EXIT_READBACK, "unlevelled",
+          "readback-mismatch", "unlevelled", NONE, 0 },
         { "installed but not persisted", 7, NONE, false, 0, 0, false,
           false, true, XL_EXIT_NOT_PERSISTED, "levelled", "not-persisted",
           "levelled", NONE, 0 },
