@@ -56,6 +56,9 @@ struct xl_run {
     uid_t owner;                /* owner of the state directories:
                                    XL_STATE_OWNER (tests: their own) */
     const struct xl_edge *edge;
+    const struct xl_host *host; /* the watcher: this host's facts, read
+                                   once at start-up (they do not change
+                                   in a boot); NULL: read them each run */
 };
 
 /*

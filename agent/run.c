@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "inifile.h"
@@ -78,6 +79,14 @@ void xl_run_native_defaults(const struct xl_run *run, struct xl_host *h,
     log_debug("host defaults as Xen computed them at boot: %s", path);
 }
 
+uint64_t xl_run_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 int xl_run_load_host(const struct xl_run *run, const char *name,
                      struct xl_host *h, struct xl_fail *fail)
 {
@@ -85,6 +94,11 @@ int xl_run_load_host(const struct xl_run *run, const char *name,
     int rc;
 
     fail->at = XL_AT_NONE;
+    if ( run->host )
+    {
+        *h = *run->host;
+        return 0;
+    }
     if ( run->host_report )
     {
         struct xl_host_report *r = malloc(sizeof(*r));
@@ -306,9 +320,13 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     struct xl_fail fail;
     struct xl_status st;
     char lockpath[4200], buf[1024];
-    uint64_t persisted = 0;
+    uint64_t persisted = 0, t = xl_run_now_us(), t0;
+    struct xl_run_times dummy;
+    struct xl_run_times *tm = rq->times ? rq->times : &dummy;
     int rc, prc, lockfd = -1;
 
+#define LAP(field) (t0 = t, t = xl_run_now_us(), tm->field = t - t0)
+    memset(tm, 0, sizeof(*tm));
     if ( !rq->dry )
     {
         xl_state_path(cfg->status, "lock", lockpath, sizeof(lockpath));
@@ -340,7 +358,10 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
         rc = XL_EXIT_ERROR;
         goto out;
     }
-    if ( xl_run_load_host(run, NULL, h, &fail) )
+    LAP(lock);
+    rc = xl_run_load_host(run, NULL, h, &fail);
+    LAP(host);
+    if ( rc )
     {
         log_warnx("%s", xl_err_str(&fail.err, buf, sizeof(buf)));
         rc = fail.at == XL_AT_INPUT ? XL_EXIT_INPUT :
@@ -354,6 +375,7 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     if ( !rq->dry )
         run->edge->apply_ops(run->edge->ctx, &ops);
     rc = xl_apply(cfg, l, h, rq->dry ? NULL : &ops, stdout, res);
+    LAP(set);
     if ( rc )
     {
         if ( rc == XL_EXIT_NOSYSCTL )
@@ -384,6 +406,7 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
              "Xen's PV%s default policy", l->name, l->generation, rq->source,
              res->hvm ? " and HVM" : "");
     report_guests(run->edge, h, res);
+    LAP(guests);
     xl_status_make(&st, rq->stage, "levelled", rq->cause ? rq->cause : "",
                    l, rq->source, rq->reason ? rq->reason : "", 0);
     prc = rq->persist ?
@@ -407,10 +430,13 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
                       buf);
         st.exit_code = rc;
     }
+    LAP(persist);
     xl_run_record(run, &st);
     if ( !rq->boot )
         xl_run_record_xs(run, &st);
+    LAP(record);
  out:
+#undef LAP
     free(h);
     free(res);
     xl_unlock(lockfd);

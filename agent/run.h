@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "apply.h"
@@ -35,7 +36,21 @@ struct xl_apply_req {
     bool persist;               /* persist the level for the next boot */
     const char *cause, *reason; /* recorded with a levelled outcome (a
                                    fallback: persisted-damaged); NULL */
+    struct xl_run_times *times; /* NULL, or where each step's time goes */
 };
+
+/* Where an apply's time went (CLOCK_MONOTONIC, microseconds). */
+struct xl_run_times {
+    uint64_t lock;              /* the lock and the generation rule */
+    uint64_t host;              /* this host's facts (0 when cached) */
+    uint64_t set;               /* check, build, set, read-back */
+    uint64_t guests;            /* running guests above the level */
+    uint64_t persist;           /* the persisted level (fsync'd) */
+    uint64_t record;            /* status record, xenstore status */
+};
+
+/* CLOCK_MONOTONIC in microseconds. */
+uint64_t xl_run_now_us(void);
 
 /*
  * Install l as Xen's default policies (or print the diff, rq->dry), then
