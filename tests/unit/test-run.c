@@ -25,6 +25,7 @@ struct fake {
     bool corrupt_readback;          /* the defaults read back differ */
     bool readback_fails;            /* get_policy fails after the set */
     unsigned int nr_set;
+    unsigned int nr_read_host;
     bool xs_up;                     /* a xenstored */
     char xs_value[4096];            /* the published level ("" none) */
     char xs_status[4096];           /* the last status written */
@@ -69,6 +70,7 @@ static int fake_read_host(void *ctx, const char *name, struct xl_host *h,
 {
     (void)ctx;
     (void)name;
+    fk.nr_read_host++;
     if ( fk.read_rc )
     {
         xl_err_set(err, NULL, 0, NULL, "cannot open Xen (%s)",
@@ -538,6 +540,54 @@ static void test_apply_records(void)
     }
 }
 
+/*
+ * The watcher's cache: with run->host, an apply reads nothing of the host
+ * from Xen (here Xen "cannot be opened"), and still sets and verifies.
+ */
+static void test_cached_host(void)
+{
+    struct xl_run_times tm;
+    struct xl_apply_req rq = { .source = "xenstore:/x", .stage = "watch",
+                               .persist = true, .times = &tm };
+    static struct xl_host cached;
+    struct xl_config cfg;
+    struct xl_run run;
+    struct xl_level l;
+    struct xl_fail fail;
+    char *text;
+    int rc;
+
+    t_name = "watcher: host facts from the start-up cache";
+    fake_reset_host();
+    fresh_tree(&cfg);
+    run = make_run(&cfg);
+    CHECK(xl_run_load_host(&run, NULL, &cached, &fail) == 0,
+          "start-up read failed");
+    fk.nr_read_host = 0;
+    fk.read_rc = -ENOENT;
+    run.host = &cached;
+    make_level(&l, "w", 3);
+    memset(&tm, 0xff, sizeof(tm));
+    rc = xl_run_apply(&run, &l, &rq);
+    CHECK(rc == XL_EXIT_OK, "exit %d", rc);
+    CHECK(fk.nr_read_host == 0, "read the host %u times", fk.nr_read_host);
+    CHECK(fk.nr_set == 1, "%u sets", fk.nr_set);
+    CHECK(tm.host < 1000000 && tm.set < 1000000 && tm.persist < 1000000 &&
+          tm.record < 1000000, "times not filled in");
+    text = slurp("run/status");
+    CHECK(text && has_line(text, "state=levelled") &&
+          has_line(text, "stage=watch"), "status '%s'", text ? text : "");
+    free(text);
+
+    t_name = "no cache: the host is read at each apply";
+    run.host = NULL;
+    fk.read_rc = 0;
+    make_level(&l, "w", 4);
+    rc = xl_run_apply(&run, &l, &rq);
+    CHECK(rc == XL_EXIT_OK && fk.nr_read_host == 1, "exit %d, %u reads", rc,
+          fk.nr_read_host);
+}
+
 /* apply --from-xenstore and the sources' order, through the fake. */
 static void test_sources(void)
 {
@@ -607,6 +657,7 @@ int main(int argc, char **argv)
     test_rooted();
     test_boot_select();
     test_apply_records();
+    test_cached_host();
     test_sources();
     if ( dir[0] )
     {
