@@ -40,7 +40,7 @@ XEN_CFLAGS = $(shell $(PKG_CONFIG) --cflags xencontrol xenguest xencall)
 XEN_LIBS = $(shell $(PKG_CONFIG) --libs xenguest xencontrol xencall xenstore)
 
 # The pure core: no Xen headers.
-CORE := featureset err inifile level config policy check apply store log state source
+CORE := featureset err inifile level config policy check apply store log state source run
 CORE_OBJ := $(CORE:%=build/agent/%.o)
 AGENT_OBJ := $(CORE_OBJ) build/agent/host.o build/agent/xen.o build/agent/xs.o \
              build/agent/xenlevel.o

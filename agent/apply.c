@@ -2,6 +2,7 @@
  * apply.c - from a level and a host to installed default policies.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apply.h"
@@ -80,14 +81,60 @@ static void clip(struct xl_fs *fs, const struct xl_fs *def,
     xl_fs_apply_deep_deps(fs);
 }
 
-static bool policies_equal(const struct xl_policy *a,
-                           const struct xl_policy *b)
+/*
+ * Read one default back after the set: 0 when it is what was installed;
+ * else -EIO and reason says how it differs (features gained, lost) or why
+ * it could not be read.
+ */
+static int readback(const struct xl_apply_ops *ops, unsigned int index,
+                    const struct xl_policy *want, const char *kind,
+                    char *reason, size_t len)
 {
-    struct xl_fs fa, fb;
+    struct xl_policy *back = malloc(sizeof(*back));
+    struct xl_fs fb, fw, gain, lose;
+    char names[600] = "";
+    FILE *f;
+    int rc;
 
-    xl_policy_to_fs(a, &fa);
-    xl_policy_to_fs(b, &fb);
-    return xl_fs_equal(&fa, &fb);
+    if ( !back )
+        return -ENOMEM;
+    rc = ops->get_policy(ops->ctx, index, back);
+    if ( rc )
+    {
+        snprintf(reason, len, "Xen's default policies were changed, but the "
+                 "%s default could not be read back (%s): the host runs "
+                 "neither its previous defaults nor a verified level",
+                 kind, strerror(-rc));
+        free(back);
+        return -EIO;
+    }
+    xl_policy_to_fs(back, &fb);
+    free(back);
+    xl_policy_to_fs(want, &fw);
+    if ( xl_fs_equal(&fb, &fw) )
+        return 0;
+    xl_fs_minus(&gain, &fb, &fw);
+    xl_fs_minus(&lose, &fw, &fb);
+    f = fmemopen(names, sizeof(names) - 1, "w");
+    if ( f )
+    {
+        if ( !xl_fs_empty(&gain) )
+        {
+            fprintf(f, " +");
+            xl_fs_print_names(f, &gain);
+        }
+        if ( !xl_fs_empty(&lose) )
+        {
+            fprintf(f, " -");
+            xl_fs_print_names(f, &lose);
+        }
+        fclose(f);
+    }
+    snprintf(reason, len, "Xen's default policies were changed, but the %s "
+             "default reads back other than the level's (%s:%s): the host "
+             "runs neither its previous defaults nor the level", kind, kind,
+             names);
+    return -EIO;
 }
 
 /* " leaf 0x7 subleaf 0", " msr 0x10a", or "" when Xen named none. */
@@ -178,7 +225,6 @@ int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
     struct xl_fs keep = { { 0 } }, pv = l->pv, hvm = l->hvm;
     const struct xl_fs *keep_p = NULL;
     struct xl_set_err se;
-    struct xl_policy back;
     struct xl_err err = { .line = 0 };
     char buf[600];
     int rc;
@@ -287,18 +333,15 @@ int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
         return xl_set_error(rc, &se, cfg->beyond_allow, "set", res->reason,
                             sizeof(res->reason));
 
-    /* Verify by reading back. */
-    if ( (rc = ops->get_policy(ops->ctx, XL_POL_PV_DEF, &back)) ||
-         !policies_equal(&back, &res->pv_new) ||
-         (res->hvm &&
-          ((rc = ops->get_policy(ops->ctx, XL_POL_HVM_DEF, &back)) ||
-           !policies_equal(&back, &res->hvm_new))) )
-    {
-        snprintf(res->reason, sizeof(res->reason),
-                 "read-back of the installed defaults differs from what was "
-                 "set%s%s", rc ? ": " : "", rc ? strerror(-rc) : "");
-        return XL_EXIT_XEN;
-    }
+    /*
+     * Verify by reading back.  From here on Xen's defaults have changed:
+     * a difference is not "not applied" but a state of its own.
+     */
     res->changed = true;
+    if ( readback(ops, XL_POL_PV_DEF, &res->pv_new, "PV", res->reason,
+                  sizeof(res->reason)) ||
+         (res->hvm && readback(ops, XL_POL_HVM_DEF, &res->hvm_new, "HVM",
+                               res->reason, sizeof(res->reason))) )
+        return XL_EXIT_READBACK;
     return XL_EXIT_OK;
 }

@@ -36,6 +36,10 @@ enum {
     XL_EXIT_NOT_PERSISTED = 14, /* installed in Xen, but not persisted */
     XL_EXIT_DENIED = 15,        /* Xen denied the sysctl: XSM, version */
     XL_EXIT_NOHVM = 16,         /* Xen cannot take an HVM default */
+    XL_EXIT_READBACK = 17,      /* defaults changed, but read back other
+                                   than the level: neither old nor new */
+    XL_EXIT_PERSIST_DAMAGED = 18, /* boot: the persisted level is damaged
+                                     and no site level may replace it */
 };
 
 /* What a host is: its report, plus the policies behind it. */
@@ -85,7 +89,9 @@ struct xl_apply_result {
 /*
  * ops == NULL: dry run, print the diff to out.  Returns an XL_EXIT_* code;
  * res->reason says why on failure.  Never installs one default without
- * the other.
+ * the other.  XL_EXIT_READBACK: the set succeeded, so Xen's defaults WERE
+ * changed, but they read back other than what was installed (or could not
+ * be read back): the host runs neither the previous defaults nor the level.
  */
 int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
              struct xl_host *h, const struct xl_apply_ops *ops, FILE *out,

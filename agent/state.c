@@ -53,6 +53,26 @@ void xl_status_set(char *field, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
+void xl_status_make(struct xl_status *s, const char *stage,
+                    const char *state, const char *cause,
+                    const struct xl_level *l, const char *source,
+                    const char *reason, int exit_code)
+{
+    xl_status_init(s);
+    XL_STATUS_SET(s, state, "%s", state);
+    XL_STATUS_SET(s, stage, "%s", stage ? stage : "apply");
+    XL_STATUS_SET(s, cause, "%s", cause ? cause : "");
+    XL_STATUS_SET(s, source, "%s", source ? source : "");
+    XL_STATUS_SET(s, reason, "%s", reason ? reason : "");
+    if ( l )
+    {
+        XL_STATUS_SET(s, level, "%s", l->name);
+        s->generation = l->generation;
+        s->has_generation = true;
+    }
+    s->exit_code = exit_code;
+}
+
 /* Append "key=escaped(value)\n" at buf+*n. */
 static int put(char *buf, size_t len, size_t *n, const char *key,
                const char *val)

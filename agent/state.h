@@ -58,6 +58,8 @@ struct xl_status {
 #define XL_CAUSE_RESET          "reset"
 #define XL_CAUSE_DENIED         "denied"
 #define XL_CAUSE_NOHVM          "no-hvm"
+#define XL_CAUSE_READBACK       "readback-mismatch"
+#define XL_CAUSE_PERSIST_DAMAGED "persisted-damaged"
 
 void xl_status_init(struct xl_status *s);
 
@@ -66,6 +68,15 @@ void xl_status_set(char *field, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 #define XL_STATUS_SET(s, field, ...) \
     xl_status_set((s)->field, sizeof((s)->field), __VA_ARGS__)
+
+/*
+ * Fill a status: stage (NULL: "apply"), state, cause, the level's name and
+ * generation (l may be NULL), source, reason, exit code (-1: none).
+ */
+void xl_status_make(struct xl_status *s, const char *stage,
+                    const char *state, const char *cause,
+                    const struct xl_level *l, const char *source,
+                    const char *reason, int exit_code);
 
 /* Format into buf (NUL-terminated); -ENOSPC if it does not fit. */
 int xl_status_format(const struct xl_status *s, char *buf, size_t len);

@@ -22,6 +22,7 @@
 #include "inifile.h"
 #include "level.h"
 #include "log.h"
+#include "run.h"
 #include "source.h"
 #include "state.h"
 #include "store.h"
@@ -108,13 +109,14 @@ static const char usage_text[] =
 "  15 Xen denied the sysctl: XSM/Flask (EPERM; also a Flask Xen without\n"
 "     the patch series) or interface version mismatch (EACCES)\n"
 "  16 this Xen cannot take an HVM default policy (no HVM support)\n"
+"  17 Xen's defaults were changed but read back other than the level\n"
+"     (the host runs neither its previous defaults nor the level; not\n"
+"     persisted)\n"
+"  18 boot, sync: the persisted level is damaged and no site level above\n"
+"     the floor of the last apply --force may replace it (not levelled)\n"
 "\n"
 "See xenlevel(8) and xenlevel.conf(5).\n";
 
-/* The hypervisor that the xenlevel-hypervisor package installs, and the
- * tag its version string carries (XEN_VENDORVERSION). */
-#define XL_PATCHED_XEN "/boot/xen-4.17-xenlevel-amd64.gz"
-#define XL_PATCHED_TAG "xenlevel"
 /* libvirt's libxl driver skips autostart when this file exists. */
 #define XL_LIBVIRT_AUTOSTARTED "/run/libvirt/libxl/autostarted"
 
@@ -124,7 +126,26 @@ struct globals {
     const char *host_report;
     struct xl_config cfg;
     bool current_defaults;      /* status: the defaults as they are now */
+    struct xl_host_edge he;     /* Xen and xenstore, opened when needed */
+    struct xl_edge edge;
+    const struct xl_host *host; /* watch: this host, read at start-up */
 };
+
+/* What the orchestration (run.c, source.c) needs of the command line. */
+static struct xl_run run_of(const struct globals *g)
+{
+    struct xl_run r = {
+        .cfg = &g->cfg,
+        .root = g->root,
+        .host_report = g->host_report,
+        .current_defaults = g->current_defaults,
+        .owner = XL_STATE_OWNER,
+        .edge = &g->edge,
+        .host = g->host,
+    };
+
+    return r;
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -143,6 +164,23 @@ static int input_error(const struct xl_err *err)
     return XL_EXIT_INPUT;
 }
 
+/* A failed step of the orchestration: its message, and the exit code. */
+static int fail_exit(const struct xl_fail *f)
+{
+    char buf[1024];
+
+    log_warnx("%s", xl_err_str(&f->err, buf, sizeof(buf)));
+    switch ( f->at )
+    {
+    case XL_AT_INPUT: return XL_EXIT_INPUT;
+    case XL_AT_XEN: return XL_EXIT_XEN;
+    case XL_AT_XS: return XL_EXIT_XS;
+    case XL_AT_NO_LEVEL: return XL_EXIT_NO_LEVEL;
+    case XL_AT_PERSIST_DAMAGED: return XL_EXIT_PERSIST_DAMAGED;
+    default: return XL_EXIT_ERROR;
+    }
+}
+
 /* --generation: the level files' rule (xl_generation_parse). */
 static bool parse_generation(const char *arg, unsigned long long *gen)
 {
@@ -154,102 +192,14 @@ static bool parse_generation(const char *arg, unsigned long long *gen)
     return true;
 }
 
-/*
- * Xen's own (boot-time) default featuresets.  Xen recomputes nothing once a
- * level is installed: after levelling, the current defaults are the level,
- * so "what this host can offer" (check, apply, report) must come from the
- * defaults as they were before the first levelling of this boot.  The first
- * agent run of a boot (the initramfs hook) records them next to the status
- * record, on /run (a tmpfs, so a reboot forgets them); later runs read them.
- */
-static void native_defaults(const struct globals *g, struct xl_host *h,
-                            bool use)
-{
-    char path[4200], fs[XL_FS_STRLEN], rec[2 * XL_FS_STRLEN + 16];
-    char *text = NULL, *line, *save = NULL;
-    struct xl_fs pv, hvm;
-    bool have_pv = false, have_hvm = false;
-    struct xl_err err;
-    size_t len;
-
-    xl_state_path(g->cfg.status, "native-defaults", path, sizeof(path));
-    if ( access(path, F_OK) )
-    {
-        char dir[4200];
-        int n;
-
-        xl_state_path(g->cfg.status, "", dir, sizeof(dir));
-        if ( access(dir, F_OK) )
-            return;             /* no /run/xenlevel yet: nothing to keep */
-        xl_fs_format(&h->rep.pv_def, fs);
-        n = snprintf(rec, sizeof(rec), "pv = %s\n", fs);
-        if ( h->rep.has_hvm )
-        {
-            xl_fs_format(&h->rep.hvm_def, fs);
-            n += snprintf(rec + n, sizeof(rec) - (size_t)n, "hvm = %s\n", fs);
-        }
-        if ( xl_write_state(path, rec, (size_t)n, 0644, XL_STATE_OWNER,
-                            &err) )
-            log_debug("cannot record %s: %s", path, err.msg);
-        return;
-    }
-    /* Regular file, bounded, non-blocking: the one file reader. */
-    if ( xl_read_file(path, &text, &len, &err) )
-    {
-        log_warnx("%s: %s (ignored: using Xen's current defaults)", path,
-                  err.msg);
-        return;
-    }
-    for ( line = strtok_r(text, "\n", &save); line;
-          line = strtok_r(NULL, "\n", &save) )
-    {
-        if ( !strncmp(line, "pv = ", 5) )
-            have_pv = !xl_fs_parse(line + 5, &pv, false, NULL);
-        else if ( !strncmp(line, "hvm = ", 6) )
-            have_hvm = !xl_fs_parse(line + 6, &hvm, false, NULL);
-    }
-    free(text);
-    if ( !use )
-        return;
-    if ( have_pv )
-        h->rep.pv_def = pv;
-    if ( have_hvm && h->rep.has_hvm )
-        h->rep.hvm_def = hvm;
-    log_debug("host defaults as Xen computed them at boot: %s", path);
-}
-
 /* Load this host: from Xen, or from --host-report. */
-static int load_host(struct globals *g, const char *name, struct xl_host *h,
-                     struct xl_xen **xp)
+static int load_host(struct globals *g, const char *name, struct xl_host *h)
 {
-    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
-    struct xl_err err = { .line = 0 };
-    char buf[1024];
-    int rc;
+    struct xl_run run = run_of(g);
+    struct xl_fail fail;
 
-    if ( g->host_report )
-    {
-        struct xl_host_report r;
-
-        if ( xl_report_load(g->host_report, &po, &r, &err) )
-            return input_error(&err);
-        xl_host_from_report(&r, h);
-        return XL_EXIT_OK;
-    }
-    rc = xl_xen_open(xp);
-    if ( rc )
-    {
-        log_warnx("cannot open Xen (%s): run in dom0 with xen-privcmd "
-                  "loaded and /proc/xen mounted", strerror(-rc));
-        return XL_EXIT_XEN;
-    }
-    if ( xl_host_from_xen(*xp, name, h, &err) )
-    {
-        log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
-        return XL_EXIT_XEN;
-    }
-    /* status compares the current defaults; the rest wants Xen's own. */
-    native_defaults(g, h, !g->current_defaults);
+    if ( xl_run_load_host(&run, name, h, &fail) )
+        return fail_exit(&fail);
     return XL_EXIT_OK;
 }
 
@@ -279,7 +229,6 @@ static int cmd_report(struct globals *g, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     const char *name = NULL, *output = NULL;
-    struct xl_xen *x = NULL;
     struct xl_host *h;
     char *data = NULL;
     size_t len = 0;
@@ -300,7 +249,7 @@ static int cmd_report(struct globals *g, int argc, char **argv)
     h = calloc(1, sizeof(*h));
     if ( !h )
         return XL_EXIT_ERROR;
-    rc = load_host(g, name, h, &x);
+    rc = load_host(g, name, h);
     if ( rc )
         goto out;
     if ( name )
@@ -317,8 +266,6 @@ static int cmd_report(struct globals *g, int argc, char **argv)
  out:
     free(data);
     free(h);
-    if ( x )
-        xl_xen_close(x);
     return rc;
 }
 
@@ -467,82 +414,29 @@ static int cmd_define(struct globals *g, int argc, char **argv)
  */
 static int load_level_xs(struct globals *g, struct xl_level *l, bool must)
 {
-    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
-    const char *path = g->cfg.xenstore_path;
-    struct xl_err err = { .line = 0 };
-    struct xl_xs *xs = NULL;
-    char *text = NULL, buf[1024];
-    int rc;
+    struct xl_run run = run_of(g);
+    struct xl_fail fail;
+    int rc = xl_source_load_xs(&run, l, must, &fail);
 
-    rc = xl_xs_open(&xs);
-    if ( rc && !must )
-    {
-        log_debug("xenstore %s: no xenstored (%s): next source", path,
-                  strerror(-rc));
+    if ( rc == -ENOENT && fail.at == XL_AT_NONE )
         return -ENOENT;
-    }
-    if ( rc )
-    {
-        log_warnx("xenstore %s: cannot open xenstore: %s", path,
-                  strerror(-rc));
-        return XL_EXIT_XS;
-    }
-    rc = xl_xs_read_trusted(xs, path, &text, &err);
-    xl_xs_close(xs);
-    if ( rc == -ENOENT && !must )
-        return -ENOENT;
-    if ( rc )
-    {
-        log_warnx("xenstore %s", xl_err_str(&err, buf, sizeof(buf)));
-        return XL_EXIT_XS;
-    }
-    rc = xl_level_parse(path, text, &po, l, &err);
-    free(text);
-    return rc ? input_error(&err) : 0;
+    return rc ? fail_exit(&fail) : 0;
 }
 
 /* Find the level: explicit path, else the site config's sources. */
 static int load_level(struct globals *g, const char *path, struct xl_level *l,
                       char *used, size_t usedlen)
 {
-    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
-    struct xl_err err = { .line = 0 };
-    unsigned int i, j;
+    struct xl_run run = run_of(g);
+    struct xl_fail fail;
 
-    if ( path )
-    {
-        snprintf(used, usedlen, "%s", path);
-        return xl_level_load(path, &po, l, &err) ? input_error(&err) : 0;
-    }
-    for ( i = 0; i < g->cfg.nr_order; i++ )
-    {
-        if ( g->cfg.order[i] == XL_SOURCE_XENSTORE )
-        {
-            int rc = load_level_xs(g, l, false);
-
-            if ( rc == 0 )
-                snprintf(used, usedlen, "xenstore:%s", g->cfg.xenstore_path);
-            if ( rc != -ENOENT )
-                return rc;
-            continue;
-        }
-        for ( j = 0; j < g->cfg.nr_files; j++ )
-        {
-            if ( access(g->cfg.files[j], F_OK) != 0 )
-                continue;
-            snprintf(used, usedlen, "%s", g->cfg.files[j]);
-            return xl_level_load(g->cfg.files[j], &po, l, &err) ?
-                   input_error(&err) : 0;
-        }
-    }
-    log_warnx("no level: none of the site config's level files exists "
-              "(%s%s)", g->cfg.files[0], g->cfg.nr_files > 1 ? ", ..." : "");
-    return XL_EXIT_INPUT;
+    if ( xl_source_load(&run, path, l, used, usedlen, &fail) )
+        return fail_exit(&fail);
+    return 0;
 }
 
 static int cmd_check(struct globals *g, int argc, char **argv)
 {
-    struct xl_xen *x = NULL;
     struct xl_host *h = NULL;
     struct xl_check res;
     struct xl_level l;
@@ -558,7 +452,7 @@ static int cmd_check(struct globals *g, int argc, char **argv)
     h = calloc(1, sizeof(*h));
     if ( !h )
         return XL_EXIT_ERROR;
-    rc = load_host(g, NULL, h, &x);
+    rc = load_host(g, NULL, h);
     if ( rc )
         goto out;
     xl_check(&h->rep, &l, &res);
@@ -589,455 +483,65 @@ static int cmd_check(struct globals *g, int argc, char **argv)
     }
  out:
     free(h);
-    if ( x )
-        xl_xen_close(x);
     return rc;
 }
 
-/* Read and parse a state record; -ENOENT quietly when it does not exist. */
-static int read_status(const char *path, struct xl_status *st,
-                       struct xl_err *err)
-{
-    char *text = NULL;
-    size_t len;
-    int rc;
-
-    if ( access(path, F_OK) )
-        return -ENOENT;
-    rc = xl_read_file(path, &text, &len, err);
-    if ( !rc )
-        rc = xl_status_parse(path, text, st, err);
-    free(text);
-    return rc;
-}
-
-/*
- * Record an outcome: the status record, and for the boot stages (initramfs,
- * sync) the boot record as well.  One writer: state.c formats it.
- */
 static void record_status(const struct globals *g, const struct xl_status *st)
 {
-    struct xl_err err = { .line = 0 };
-    char buf[4 * XL_STATE_TEXT], ebuf[1024], path[4200];
+    struct xl_run run = run_of(g);
 
-    if ( xl_status_format(st, buf, sizeof(buf)) )
-        return;
-    if ( xl_write_state(g->cfg.status, buf, strlen(buf), 0644, XL_STATE_OWNER,
-                        &err) )
-        log_warnx("status record: %s", xl_err_str(&err, ebuf, sizeof(ebuf)));
-    if ( strcmp(st->stage, "initramfs") && strcmp(st->stage, "sync") )
-        return;
-    xl_state_path(g->cfg.status, "boot", path, sizeof(path));
-    if ( xl_write_state(path, buf, strlen(buf), 0644, XL_STATE_OWNER, &err) )
-        log_warnx("boot record: %s", xl_err_str(&err, ebuf, sizeof(ebuf)));
-}
-
-/* Fill a status from a level, an exit code and a reason. */
-static void make_status(struct xl_status *st, const char *stage,
-                        const char *state, const char *cause,
-                        const struct xl_level *l, const char *source,
-                        const char *reason, int exit_code)
-{
-    xl_status_init(st);
-    XL_STATUS_SET(st, state, "%s", state);
-    XL_STATUS_SET(st, stage, "%s", stage ? stage : "apply");
-    XL_STATUS_SET(st, cause, "%s", cause ? cause : "");
-    XL_STATUS_SET(st, source, "%s", source ? source : "");
-    XL_STATUS_SET(st, reason, "%s", reason ? reason : "");
-    if ( l )
-    {
-        XL_STATUS_SET(st, level, "%s", l->name);
-        st->generation = l->generation;
-        st->has_generation = true;
-    }
-    st->exit_code = exit_code;
-}
-
-/* The cause= token of an apply exit code. */
-static const char *exit_cause(int rc)
-{
-    switch ( rc )
-    {
-    case XL_EXIT_OK: return "";
-    case XL_EXIT_INPUT: return XL_CAUSE_BAD_LEVEL;
-    case XL_EXIT_HONOUR: return XL_CAUSE_HONOUR;
-    case XL_EXIT_ENFORCE: return XL_CAUSE_ENFORCE;
-    case XL_EXIT_VENDOR: return XL_CAUSE_VENDOR;
-    case XL_EXIT_NOSYSCTL: return XL_CAUSE_UNPATCHED;
-    case XL_EXIT_STALE: return XL_CAUSE_STALE;
-    case XL_EXIT_NOT_PERSISTED: return XL_CAUSE_NOT_PERSISTED;
-    case XL_EXIT_DENIED: return XL_CAUSE_DENIED;
-    case XL_EXIT_NOHVM: return XL_CAUSE_NOHVM;
-    default: return XL_CAUSE_XEN;
-    }
-}
-
-/*
- * This Xen has no XEN_SYSCTL_set_cpu_policy.  Say which hypervisor was
- * booted and, when the xenlevel hypervisor package is installed but was not
- * booted (a Debian Xen update took GRUB's default), say exactly that.
- */
-static void unpatched_reason(const struct globals *g, const char *xen_version,
-                             char *buf, size_t len)
-{
-    char boot[4200];
-    const char *root = g->root ? g->root : "";
-
-    snprintf(boot, sizeof(boot), "%s%s", root, XL_PATCHED_XEN);
-    if ( !access(boot, F_OK) && !strstr(xen_version, XL_PATCHED_TAG) )
-        snprintf(buf, len, "unpatched hypervisor: the booted Xen %s is not "
-                 "xenlevel's (no XEN_SYSCTL_set_cpu_policy); %s is installed "
-                 "but was not booted (GRUB's default changed, e.g. by a "
-                 "Debian Xen update): boot it (see xenlevel(8), HYPERVISOR)",
-                 xen_version, XL_PATCHED_XEN);
-    else
-        snprintf(buf, len, "unpatched hypervisor: this Xen %s cannot take "
-                 "default CPU policies (no XEN_SYSCTL_set_cpu_policy): boot "
-                 "a hypervisor built with the xenlevel patch series "
-                 "(xen-patches/series; package xen-hypervisor-4.17-xenlevel-"
-                 "amd64, %s); nothing was changed", xen_version,
-                 XL_PATCHED_XEN);
-}
-
-struct apply_req {
-    const char *source;         /* for messages and the status record */
-    const char *stage;          /* status record stage= */
-    bool dry, boot, force;
-    bool chosen;                /* picked by the boot rule: no generation
-                                   check, no floor */
-    bool persist;               /* persist the level for the next boot */
-};
-
-/* List running guests whose policy is above the new defaults. */
-static void report_guests(struct xl_xen *x, const struct xl_host *h,
-                          const struct xl_apply_result *res)
-{
-    struct xl_domain doms[256];
-    unsigned int nr = 256, i;
-    struct xl_policy *p = malloc(sizeof(*p));
-    int rc;
-
-    if ( !p )
-        return;
-    rc = xl_xen_list_domains(x, doms, &nr);
-    if ( rc == -ENOBUFS )
-        log_warnx("more than %u domains: checking the first %u only", nr, nr);
-    else if ( rc )
-        nr = 0;
-    for ( i = 0; i < nr; i++ )
-    {
-        struct xl_fs cur, want, above;
-        char names[1024];
-        FILE *f;
-
-        if ( xl_xen_domain_policy(x, doms[i].domid, p) )
-            continue;
-        if ( doms[i].hvm && !res->hvm )
-            continue;
-        xl_policy_to_fs(p, &cur);
-        xl_policy_to_fs(doms[i].hvm ? &res->hvm_new : &res->pv_new, &want);
-        xl_fs_minus(&above, &cur, &want);
-        /*
-         * AMD: Xen mirrors a domain's leaf 1 edx common bits into its
-         * 0x80000001 edx, which the default policies never carry.
-         */
-        if ( !strcmp(h->rep.vendor, "AuthenticAMD") ||
-             !strcmp(h->rep.vendor, "HygonGenuine") )
-            above.w[2] &= ~(want.w[0] & (uint32_t)CPUID_COMMON_1D_FEATURES);
-        if ( xl_fs_empty(&above) )
-            continue;
-        f = fmemopen(names, sizeof(names), "w");
-        if ( !f )
-            continue;
-        xl_fs_print_names(f, &above);
-        fclose(f);
-        log_warnx("domain %u (%s) keeps its policy, above the new level "
-                  "(%s); it becomes migratable within the new level after "
-                  "its next restart", doms[i].domid,
-                  doms[i].hvm ? "hvm" : "pv", names);
-    }
-    free(p);
+    xl_run_record(&run, st);
 }
 
 static void record_xs_status(const struct globals *g,
                              const struct xl_status *st)
 {
-    char path[300], val[4 * XL_STATE_TEXT];
-    struct xl_xs *xs;
+    struct xl_run run = run_of(g);
 
-    if ( xl_status_format(st, val, sizeof(val)) || xl_xs_open(&xs) )
-        return;
-    snprintf(path, sizeof(path), "%s-status", g->cfg.xenstore_path);
-    if ( xl_xs_write(xs, path, val) )
-        log_debug("cannot record status at xenstore %s", path);
-    xl_xs_close(xs);
+    xl_run_record_xs(&run, st);
 }
 
 /*
- * path as seen with the real root mounted at root: root + path, unless the
- * site config already names a path under root (a config written for the
- * initramfs, e.g. persist = /sysroot/var/lib/xenlevel/level).
- */
-static void rooted(const char *root, const char *path, char *buf, size_t len)
-{
-    size_t rl = root ? strlen(root) : 0;
-
-    if ( !rl || (!strncmp(path, root, rl) && path[rl] == '/') )
-        snprintf(buf, len, "%s", path);
-    else
-        snprintf(buf, len, "%s%s", root, path);
-}
-
-/* The generation floor that `apply --force` leaves next to the persisted
- * level (see source.h): 0 when there is none or it cannot be read. */
-static uint64_t read_floor(const char *root, const struct xl_config *cfg)
-{
-    struct xl_err err = { .line = 0 };
-    char path[4200], state[4200], *text = NULL, buf[1024];
-    uint64_t floor = 0;
-    size_t len;
-
-    xl_state_path(cfg->persist, "forced", state, sizeof(state));
-    rooted(root, state, path, sizeof(path));
-    if ( access(path, F_OK) )
-        return 0;
-    if ( xl_read_file(path, &text, &len, &err) ||
-         xl_floor_parse(path, text, &floor, &err) )
-    {
-        log_warnx("%s (ignored)", xl_err_str(&err, buf, sizeof(buf)));
-        floor = 0;
-    }
-    free(text);
-    return floor;
-}
-
-/*
- * The site level file: the first of the site config's level files that is
- * not the persisted level, on the real root (root) when it has one, else
- * the copy baked into the initramfs.
- */
-static const char *site_level_path(const struct globals *g, char *buf,
-                                   size_t len)
-{
-    const char *root = g->root ? g->root : "";
-    unsigned int i;
-
-    for ( i = 0; i < g->cfg.nr_files; i++ )
-    {
-        if ( !strcmp(g->cfg.files[i], g->cfg.persist) )
-            continue;
-        rooted(root, g->cfg.files[i], buf, len);
-        if ( !access(buf, F_OK) )
-            return buf;
-        if ( *root && !access(g->cfg.files[i], F_OK) )
-            return g->cfg.files[i];
-    }
-    return NULL;
-}
-
-/* Load one boot candidate; a damaged one is named and not used. */
-static void load_candidate(const struct globals *g, const char *path,
-                           struct xl_candidate *c, struct xl_level *l)
-{
-    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
-    struct xl_err err = { .line = 0 };
-    char buf[1024];
-
-    c->path = NULL;
-    c->valid = false;
-    if ( !path || access(path, F_OK) )
-        return;
-    c->path = path;
-    if ( xl_level_load(path, &po, l, &err) )
-    {
-        log_warnx("%s (not used)", xl_err_str(&err, buf, sizeof(buf)));
-        return;
-    }
-    c->valid = true;
-    c->generation = l->generation;
-}
-
-/*
- * The boot rule (source.h): persisted level or site level.  Returns 0 with
- * *l and used set, or an XL_EXIT_* code with st filled in.
+ * The boot rule (source.h): 0, or an XL_EXIT_* code with why set.  A
+ * damaged persisted level is recorded with the outcome (rq's cause).
  */
 static int boot_select(const struct globals *g, struct xl_level *l,
-                       char *used, size_t usedlen, char *why, size_t whylen)
+                       char *used, size_t usedlen, char *why, size_t whylen,
+                       struct xl_apply_req *rq)
 {
-    static struct xl_level pl, bl;
-    struct xl_candidate pc, bc;
-    char ppath[4200], bbuf[4200];
-    uint64_t floor;
+    struct xl_run run = run_of(g);
+    struct xl_fail fail;
+    bool damaged;
 
-    rooted(g->root, g->cfg.persist, ppath, sizeof(ppath));
-    load_candidate(g, ppath, &pc, &pl);
-    load_candidate(g, site_level_path(g, bbuf, sizeof(bbuf)), &bc, &bl);
-    floor = read_floor(g->root, &g->cfg);
-    switch ( xl_boot_pick(&pc, &bc, floor, why, whylen) )
+    if ( !xl_boot_select(&run, l, used, usedlen, why, whylen, &damaged,
+                         &fail) )
     {
-    case XL_PICK_PERSISTED:
-        *l = pl;
-        snprintf(used, usedlen, "%s", pc.path);
+        if ( damaged )
+        {
+            rq->cause = XL_CAUSE_PERSIST_DAMAGED;
+            rq->reason = why;
+        }
         return 0;
-    case XL_PICK_BAKED:
-        *l = bl;
-        snprintf(used, usedlen, "%s", bc.path);
-        return 0;
-    case XL_PICK_NONE:
-        break;
     }
-    if ( pc.path || bc.path )
-        snprintf(why, whylen, "no valid level: %.900s%s%.900s is damaged",
-                 pc.path ? pc.path : "", pc.path && bc.path ? " and " : "",
-                 bc.path ? bc.path : "");
-    else
-        snprintf(why, whylen, "no level: neither %.900s nor a site level "
-                 "file (%.900s) exists", ppath,
-                 g->cfg.nr_files > 1 ? g->cfg.files[1] : g->cfg.files[0]);
-    return pc.path || bc.path ? XL_EXIT_INPUT : XL_EXIT_NO_LEVEL;
+    return fail.at == XL_AT_NO_LEVEL ? XL_EXIT_NO_LEVEL :
+           fail.at == XL_AT_PERSIST_DAMAGED ? XL_EXIT_PERSIST_DAMAGED :
+           fail.at == XL_AT_INTERNAL ? XL_EXIT_ERROR : XL_EXIT_INPUT;
 }
 
-/*
- * A forced apply leaves a floor: the highest generation it went back from
- * (the persisted level's, the site level's), so that the next boot does
- * not undo it with a site level that is not newer than that.
- */
-static int write_floor(const struct globals *g, uint64_t persisted,
-                       const struct xl_level *l, struct xl_err *err)
+/* The status record's cause when the boot rule found no level. */
+static const char *boot_cause(int rc)
 {
-    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
-    uint64_t floor = read_floor(NULL, &g->cfg);
-    char path[4200], buf[64], sbuf[4200];
-    const char *site = site_level_path(g, sbuf, sizeof(sbuf));
-    struct xl_level *sl = malloc(sizeof(*sl));
-
-    if ( persisted > floor )
-        floor = persisted;
-    if ( sl && site && !xl_level_load(site, &po, sl, NULL) &&
-         sl->generation > floor )
-        floor = sl->generation;
-    free(sl);
-    if ( floor <= l->generation )
-        return 0;
-    xl_state_path(g->cfg.persist, "forced", path, sizeof(path));
-    xl_floor_format(floor, buf, sizeof(buf));
-    log_info("forced back to generation %" PRIu64 ": site levels up to "
-             "generation %" PRIu64 " will not replace it at boot (%s)",
-             l->generation, floor, path);
-    return xl_write_state(path, buf, strlen(buf), 0644, XL_STATE_OWNER, err);
+    return rc == XL_EXIT_NO_LEVEL ? XL_CAUSE_NO_LEVEL :
+           rc == XL_EXIT_PERSIST_DAMAGED ? XL_CAUSE_PERSIST_DAMAGED :
+           XL_CAUSE_BAD_LEVEL;
 }
 
-/* The one apply path of the CLI, the boot hook, sync and the watcher. */
-static int do_apply(struct globals *g, const struct xl_level *l,
-                    const struct apply_req *rq)
+static int do_apply(const struct globals *g, const struct xl_level *l,
+                    const struct xl_apply_req *rq)
 {
-    struct xl_apply_result *res = NULL;
-    struct xl_apply_ops ops;
-    struct xl_xen *x = NULL;
-    struct xl_host *h = NULL;
-    struct xl_err err = { .line = 0 };
-    struct xl_status st;
-    char lockpath[4200], buf[1024];
-    uint64_t persisted = 0;
-    int rc, prc, lockfd = -1;
+    struct xl_run run = run_of(g);
 
-    if ( !rq->dry )
-    {
-        xl_state_path(g->cfg.status, "lock", lockpath, sizeof(lockpath));
-        if ( xl_lock(lockpath, &lockfd, &err) )
-        {
-            log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
-            return XL_EXIT_ERROR;
-        }
-    }
-    if ( !rq->dry && !rq->boot && !rq->chosen )
-    {
-        if ( xl_generation_check(l, g->cfg.persist, rq->force, &persisted,
-                                 &err) )
-        {
-            xl_err_str(&err, buf, sizeof(buf));
-            log_warnx("%s", buf);
-            rc = XL_EXIT_STALE;
-            make_status(&st, rq->stage, "refused", XL_CAUSE_STALE, l,
-                        rq->source, buf, rc);
-            /* A refused publication is a status too (the watcher's). */
-            record_xs_status(g, &st);
-            goto out;
-        }
-    }
-    h = calloc(1, sizeof(*h));
-    res = calloc(1, sizeof(*res));
-    if ( !h || !res )
-    {
-        rc = XL_EXIT_ERROR;
-        goto out;
-    }
-    rc = load_host(g, NULL, h, &x);
-    if ( rc )
-    {
-        make_status(&st, rq->stage, "unlevelled", XL_CAUSE_XEN, l,
-                    rq->source, "cannot read this host from Xen", rc);
-        if ( !rq->dry )
-            record_status(g, &st);
-        goto out;
-    }
-    if ( !rq->dry )
-        xl_host_apply_ops(x, &ops);
-    rc = xl_apply(&g->cfg, l, h, rq->dry ? NULL : &ops, stdout, res);
-    if ( rc )
-    {
-        if ( rc == XL_EXIT_NOSYSCTL )
-            unpatched_reason(g, h->rep.xen_version, res->reason,
-                             sizeof(res->reason));
-        log_warnx("level %s generation %" PRIu64 " (%s) not applied: %s",
-                  l->name, l->generation, rq->source, res->reason);
-        make_status(&st, rq->stage, "unlevelled", exit_cause(rc), l,
-                    rq->source, res->reason, rc);
-        if ( !rq->dry )
-        {
-            record_status(g, &st);
-            if ( !rq->boot )
-                record_xs_status(g, &st);
-        }
-        goto out;
-    }
-    if ( rq->dry )
-        goto out;
-    log_info("levelled: level %s generation %" PRIu64 " (%s) installed as "
-             "Xen's PV%s default policy", l->name, l->generation, rq->source,
-             res->hvm ? " and HVM" : "");
-    report_guests(x, h, res);
-    make_status(&st, rq->stage, "levelled", "", l, rq->source, "", 0);
-    prc = rq->persist ? xl_persist_level(l, g->cfg.persist, &err) : 0;
-    if ( !prc && rq->persist && rq->force )
-        prc = write_floor(g, persisted, l, &err);
-    if ( prc == XL_WRITE_UNSYNCED )
-    {
-        /* Written; only its durability across a crash is unknown. */
-        log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
-        prc = 0;
-    }
-    if ( prc )
-    {
-        xl_err_str(&err, buf, sizeof(buf));
-        log_warnx("level installed in Xen but NOT persisted: the next boot "
-                  "applies the previous level: %s", buf);
-        rc = XL_EXIT_NOT_PERSISTED;
-        XL_STATUS_SET(&st, cause, "%s", XL_CAUSE_NOT_PERSISTED);
-        XL_STATUS_SET(&st, reason, "installed in Xen but not persisted: %s",
-                      buf);
-        st.exit_code = rc;
-    }
-    record_status(g, &st);
-    if ( !rq->boot )
-        record_xs_status(g, &st);
- out:
-    free(h);
-    free(res);
-    if ( x )
-        xl_xen_close(x);
-    xl_unlock(lockfd);
-    return rc;
+    return xl_run_apply(&run, l, rq);
 }
 
 /* apply --boot --root DIR: the real root's site config wins when present. */
@@ -1068,7 +572,7 @@ static int cmd_apply(struct globals *g, int argc, char **argv)
         { "root", required_argument, NULL, 'r' },
         { NULL, 0, NULL, 0 },
     };
-    struct apply_req rq = { .persist = true, .stage = "apply" };
+    struct xl_apply_req rq = { .persist = true, .stage = "apply" };
     const char *path = NULL;
     bool from_xs = false;
     struct xl_level l;
@@ -1118,14 +622,14 @@ static int cmd_apply(struct globals *g, int argc, char **argv)
             snprintf(why, sizeof(why), "%.2000s", used);
         }
         else
-            rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why));
+            rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why),
+                             &rq);
         if ( rc )
         {
-            make_status(&st, rq.stage, "unlevelled",
-                        rc == XL_EXIT_NO_LEVEL ? XL_CAUSE_NO_LEVEL
-                                               : XL_CAUSE_BAD_LEVEL,
-                        NULL, path, path ? "no valid level (see the log)"
-                                         : why, rc);
+            xl_status_make(&st, rq.stage, "unlevelled",
+                           path ? XL_CAUSE_BAD_LEVEL : boot_cause(rc), NULL,
+                           path, path ? "no valid level (see the log)" : why,
+                           rc);
             if ( !path )
                 log_warnx("%s", why);
             record_status(g, &st);
@@ -1177,7 +681,7 @@ static bool cmdline_disabled(void)
  */
 static int cmd_sync(struct globals *g, int argc, char **argv)
 {
-    struct apply_req rq = { .stage = "sync", .boot = false, .persist = true };
+    struct xl_apply_req rq = { .stage = "sync", .boot = false, .persist = true };
     struct xl_err err = { .line = 0 };
     struct xl_status boot, st;
     struct xl_level l;
@@ -1189,7 +693,7 @@ static int cmd_sync(struct globals *g, int argc, char **argv)
     if ( argc - optind != 0 )
         return usage_error("sync: %s", "takes no arguments");
     xl_state_path(g->cfg.status, "boot", path, sizeof(path));
-    rc = read_status(path, &boot, &err);
+    rc = xl_run_read_record(path, &boot, &err);
     if ( rc && rc != -ENOENT )
         log_warnx("%s (ignored)", xl_err_str(&err, buf, sizeof(buf)));
     have_boot = rc == 0;
@@ -1200,13 +704,13 @@ static int cmd_sync(struct globals *g, int argc, char **argv)
                  have_boot ? boot.reason : "rd.xenlevel=0");
         if ( !have_boot )
         {
-            make_status(&st, "sync", "disabled", XL_CAUSE_DISABLED, NULL,
-                        "", "rd.xenlevel=0", -1);
+            xl_status_make(&st, "sync", "disabled", XL_CAUSE_DISABLED,
+                           NULL, "", "rd.xenlevel=0", -1);
             record_status(g, &st);
         }
         return XL_EXIT_OK;
     }
-    rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why));
+    rc = boot_select(g, &l, used, sizeof(used), why, sizeof(why), &rq);
     if ( rc )
     {
         if ( have_boot )
@@ -1216,10 +720,8 @@ static int cmd_sync(struct globals *g, int argc, char **argv)
             return !strcmp(boot.state, "levelled") ? XL_EXIT_OK : rc;
         }
         log_warnx("%s", why);
-        make_status(&st, "sync", "unlevelled",
-                    rc == XL_EXIT_NO_LEVEL ? XL_CAUSE_NO_LEVEL
-                                           : XL_CAUSE_BAD_LEVEL,
-                    NULL, "", why, rc);
+        xl_status_make(&st, "sync", "unlevelled", boot_cause(rc), NULL, "",
+                       why, rc);
         record_status(g, &st);
         return rc;
     }
@@ -1287,7 +789,7 @@ static int cmd_record(struct globals *g, int argc, char **argv)
         free(l);
         l = NULL;
     }
-    make_status(&st, stage, state, cause, l, lpath, reason, code);
+    xl_status_make(&st, stage, state, cause, l, lpath, reason, code);
     free(l);
     record_status(g, &st);
     return XL_EXIT_OK;
@@ -1359,9 +861,19 @@ static void sd_notify_ready(void)
     close(fd);
 }
 
+/*
+ * The watcher.  What does not change in a boot is read once at start-up:
+ * the site config (main), this host's facts (version, caps, policies, the
+ * native defaults), the Xen and xenstore connections.  Per event: read and
+ * parse the published level, then xl_run_apply (lock, generation rule,
+ * set, read-back, guests, persist with fsync, records).  Each event's time
+ * from the xenstore event to the status written is logged with where it
+ * went (tests/boot/bench reads it).
+ */
 static int cmd_watch(struct globals *g, int argc, char **argv)
 {
     struct xl_xs *xs = NULL;
+    struct xl_host *h = NULL;
     char fired[512], used[300];
     int rc;
 
@@ -1376,16 +888,24 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
         xl_xs_close(xs);
         return XL_EXIT_XS;
     }
+    h = calloc(1, sizeof(*h));
+    if ( h && load_host(g, NULL, h) == XL_EXIT_OK )
+        g->host = h;
+    else
+        log_warnx("watch: this host's facts will be read at each event");
     log_info("watching xenstore %s for new levels", g->cfg.xenstore_path);
     sd_notify_ready();
     snprintf(used, sizeof(used), "xenstore:%s", g->cfg.xenstore_path);
     for ( ;; )
     {
-        struct apply_req rq = { .source = used, .persist = true,
-                                .stage = "watch" };
+        struct xl_run_times tm;
+        struct xl_apply_req rq = { .source = used, .persist = true,
+                                   .stage = "watch", .times = &tm };
         struct xl_level l;
+        uint64_t t0, t1;
 
         rc = xl_xs_wait(xs, fired, sizeof(fired));
+        t0 = xl_run_now_us();
         if ( rc )
         {
             /* xenstored restarted: its watches are gone; watch again. */
@@ -1398,6 +918,8 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
                           g->cfg.xenstore_path, strerror(-rc));
                 break;
             }
+            /* The edge's connection died with the old xenstored too. */
+            xl_host_edge_drop_xs(&g->he);
             log_info("watching xenstore %s again", g->cfg.xenstore_path);
             continue;
         }
@@ -1410,18 +932,28 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
         {
             struct xl_status st;
 
-            make_status(&st, "watch", "refused",
-                        rc == XL_EXIT_XS ? "untrusted-level"
-                                         : XL_CAUSE_BAD_LEVEL,
-                        NULL, used,
-                        "invalid or untrusted level (see the journal)", rc);
+            xl_status_make(&st, "watch", "refused",
+                           rc == XL_EXIT_XS ? "untrusted-level"
+                                            : XL_CAUSE_BAD_LEVEL,
+                           NULL, used,
+                           "invalid or untrusted level (see the journal)",
+                           rc);
             record_xs_status(g, &st);
             continue;
         }
+        t1 = xl_run_now_us();
         rc = do_apply(g, &l, &rq);
-        log_info("watch: level %s generation %" PRIu64 ": %s (exit %d)",
-                 l.name, l.generation, rc ? "not applied" : "applied", rc);
+        log_info("watch: level %s generation %" PRIu64 ": %s (exit %d) in "
+                 "%.2f ms from the xenstore event (xenstore read+parse %.2f, "
+                 "lock+rule %.2f, host %.2f, check+set+read-back %.2f, "
+                 "guests %.2f, persist %.2f, records %.2f ms)", l.name,
+                 l.generation, rc ? "not applied" : "applied", rc,
+                 (xl_run_now_us() - t0) / 1e3, (t1 - t0) / 1e3,
+                 tm.lock / 1e3, tm.host / 1e3, tm.set / 1e3,
+                 tm.guests / 1e3, tm.persist / 1e3, tm.record / 1e3);
     }
+    g->host = NULL;
+    free(h);
     xl_xs_close(xs);
     return XL_EXIT_XS;
 }
@@ -1455,7 +987,7 @@ static int cmd_gate(struct globals *g, int argc, char **argv)
         }
     if ( argc - optind != 0 )
         return usage_error("gate: %s", "takes no operands");
-    rc = read_status(g->cfg.status, &st, &err);
+    rc = xl_run_read_record(g->cfg.status, &st, &err);
     if ( rc == -ENOENT )
         snprintf(reason, sizeof(reason), "no status record %.900s",
                  g->cfg.status);
@@ -1577,7 +1109,6 @@ static int cmd_status(struct globals *g, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     static const char *const kinds[2] = { "pv", "hvm" };
-    struct xl_xen *x = NULL;
     struct xl_host *h = NULL;
     struct xl_level l;
     bool json = false, have_level, levelled;
@@ -1596,7 +1127,7 @@ static int cmd_status(struct globals *g, int argc, char **argv)
     if ( !h )
         return XL_EXIT_ERROR;
     g->current_defaults = true;
-    rc = load_host(g, NULL, h, &x);
+    rc = load_host(g, NULL, h);
     if ( rc )
         goto out;
     have_level = load_level(g, NULL, &l, used, sizeof(used)) == 0;
@@ -1695,11 +1226,11 @@ static int cmd_status(struct globals *g, int argc, char **argv)
         int r;
 
         xl_state_path(g->cfg.status, "boot", path, sizeof(path));
-        r = read_status(path, &st, &err);
+        r = xl_run_read_record(path, &st, &err);
         if ( r && r != -ENOENT )
             xl_err_str(&err, ebuf, sizeof(ebuf));
         print_record(json, "boot", r, &st, ebuf);
-        r = read_status(g->cfg.status, &st, &err);
+        r = xl_run_read_record(g->cfg.status, &st, &err);
         if ( r && r != -ENOENT )
             xl_err_str(&err, ebuf, sizeof(ebuf));
         print_record(json, "status", r, &st, ebuf);
@@ -1715,20 +1246,10 @@ static int cmd_status(struct globals *g, int argc, char **argv)
     rc = levelled ? XL_EXIT_OK : XL_EXIT_NOT_LEVELLED;
  out:
     free(h);
-    if ( x )
-        xl_xen_close(x);
     return rc;
 }
 
-/*
- * xenlevel reset: restore Xen's boot-time default policies
- * (XEN_SYSCTL_CPU_POLICY_RESET).  A persisted level would be applied again
- * at the next boot and is the floor of the generation rule: reset refuses
- * while one exists, unless --force, which then sets it aside as
- * PERSIST.reset (kept for the administrator, never read by xenlevel), so
- * that the next boot does not re-apply it.  The status record says
- * unlevelled.
- */
+/* reset: restore Xen's boot-time default policies (xl_run_reset). */
 static int cmd_reset(struct globals *g, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -1736,18 +1257,9 @@ static int cmd_reset(struct globals *g, int argc, char **argv)
         { "force", no_argument, NULL, 'f' },
         { NULL, 0, NULL, 0 },
     };
-    struct xl_parse_opts po = xl_config_parse_opts(&g->cfg);
-    struct xl_err err = { .line = 0 };
-    struct xl_xen_err xe;
-    struct xl_set_err se;
-    struct xl_xen *x = NULL;
-    struct xl_host *h = NULL;
-    struct xl_level pl;
-    struct xl_host_report now;
-    char lockpath[4200], aside[4200], buf[1024], *text = NULL;
-    bool dry = false, force = false, persisted = false;
-    size_t len;
-    int c, rc, lockfd = -1;
+    struct xl_run run;
+    bool dry = false, force = false;
+    int c;
 
     while ( (c = getopt_long(argc, argv, "nf", opts, NULL)) != -1 )
         switch ( c )
@@ -1760,138 +1272,9 @@ static int cmd_reset(struct globals *g, int argc, char **argv)
         return usage_error("reset: unexpected argument '%s'", argv[optind]);
     if ( g->host_report )
         return usage_error("reset: %s", "--host-report does not apply");
-
-    if ( !dry )
-    {
-        xl_state_path(g->cfg.status, "lock", lockpath, sizeof(lockpath));
-        if ( xl_lock(lockpath, &lockfd, &err) )
-        {
-            log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
-            return XL_EXIT_ERROR;
-        }
-    }
-
-    /* The generation rule: a persisted level holds the host. */
-    if ( xl_read_file(g->cfg.persist, &text, &len, &err) == 0 )
-    {
-        persisted = xl_level_parse(g->cfg.persist, text, &po, &pl, &err) == 0;
-        if ( !persisted )
-            snprintf(pl.name, sizeof(pl.name), "(unparsable)");
-        persisted = true;
-        free(text);
-    }
-    /* --dry-run reports it, as apply --dry-run skips the rule. */
-    if ( persisted && !force && !dry )
-    {
-        log_warnx("reset: level %s generation %" PRIu64 " is persisted at %s:"
-                  " the next boot would apply it again, and newer levels are "
-                  "still held to it; use --force to reset and set it aside",
-                  pl.name, pl.generation, g->cfg.persist);
-        rc = XL_EXIT_STALE;
-        goto out;
-    }
-
-    h = calloc(1, sizeof(*h));
-    if ( !h )
-    {
-        rc = XL_EXIT_ERROR;
-        goto out;
-    }
     g->current_defaults = true;
-    rc = load_host(g, NULL, h, &x);
-    if ( rc )
-        goto out;
-
-    if ( dry )
-    {
-        static const char *const kinds[2] = { "pv", "hvm" };
-        bool known;
-        int k;
-
-        /* now: the current defaults; h->rep: the boot-time ones. */
-        now = h->rep;
-        xl_state_path(g->cfg.status, "native-defaults", aside, sizeof(aside));
-        known = access(aside, R_OK) == 0;
-        native_defaults(g, h, true);
-        printf("reset: would restore Xen's boot-time PV%s default "
-               "policies\n", h->rep.has_hvm ? " and HVM" : "");
-        for ( k = 0; k < (h->rep.has_hvm ? 2 : 1); k++ )
-        {
-            const struct xl_fs *cur = k ? &now.hvm_def : &now.pv_def;
-            const struct xl_fs *boot = k ? &h->rep.hvm_def : &h->rep.pv_def;
-            struct xl_fs gain, lose;
-
-            xl_fs_minus(&gain, boot, cur);
-            xl_fs_minus(&lose, cur, boot);
-            printf("%s_default:", kinds[k]);
-            if ( xl_fs_empty(&gain) && xl_fs_empty(&lose) )
-                printf(known ? " (no change)\n"
-                             : " (no record of the boot-time defaults "
-                               "this boot: difference unknown)\n");
-            else
-            {
-                if ( !xl_fs_empty(&gain) )
-                {
-                    printf(" +");
-                    xl_fs_print_names(stdout, &gain);
-                }
-                if ( !xl_fs_empty(&lose) )
-                {
-                    printf(" -");
-                    xl_fs_print_names(stdout, &lose);
-                }
-                printf("\n");
-            }
-        }
-        if ( persisted )
-            printf("persisted level %s generation %" PRIu64 " at %s: %s\n",
-                   pl.name, pl.generation, g->cfg.persist,
-                   force ? "would be set aside as PERSIST.reset"
-                         : "reset would refuse (exit 10) without --force");
-        rc = XL_EXIT_OK;
-        goto out;
-    }
-
-    rc = xl_xen_reset_defaults(x, &xe);
-    if ( rc )
-    {
-        se.index = xe.index;
-        se.leaf = xe.leaf;
-        se.subleaf = xe.subleaf;
-        se.msr = xe.msr;
-        rc = xl_set_error(rc, &se, false, "reset", buf, sizeof(buf));
-        log_warnx("reset: %s", buf);
-        goto out;
-    }
-    if ( persisted )
-    {
-        snprintf(aside, sizeof(aside), "%s.reset", g->cfg.persist);
-        if ( rename(g->cfg.persist, aside) )
-            log_warnx("reset: defaults restored, but the persisted level %s "
-                      "could not be set aside (%s): the next boot applies it",
-                      g->cfg.persist, strerror(errno));
-        else
-            log_info("reset: persisted level %s generation %" PRIu64
-                     " set aside as %s", pl.name, pl.generation, aside);
-    }
-    log_info("reset: Xen's boot-time default policies restored");
-    {
-        struct xl_status st;
-
-        make_status(&st, "reset", "unlevelled", XL_CAUSE_RESET, NULL,
-                    "xenlevel reset",
-                    "boot-time default policies restored by xenlevel reset",
-                    XL_EXIT_OK);
-        record_status(g, &st);
-        record_xs_status(g, &st);
-    }
-    rc = XL_EXIT_OK;
- out:
-    free(h);
-    if ( x )
-        xl_xen_close(x);
-    xl_unlock(lockfd);
-    return rc;
+    run = run_of(g);
+    return xl_run_reset(&run, dry, force, stdout);
 }
 
 int main(int argc, char **argv)
@@ -1911,7 +1294,7 @@ int main(int argc, char **argv)
     bool lvl_set = false;
     const char *cmd;
     char **cargv;
-    int c, cargc;
+    int c, cargc, rc;
 
     log_init(XL_LOG_INFO, -1);
     while ( (c = getopt_long(argc, argv, "+c:H:vqhV", opts, NULL)) != -1 )
@@ -1939,6 +1322,7 @@ int main(int argc, char **argv)
     if ( xl_config_load(g.config, &g.cfg, &err) )
         return input_error(&err);
     log_init(lvl_set ? lvl : g.cfg.log_level, g.cfg.kmsg);
+    xl_host_edge(&g.he, &g.edge);
 
     /*
      * Sub-command options: getopt again over argv[optind..], and options
@@ -1959,28 +1343,31 @@ int main(int argc, char **argv)
             return XL_EXIT_OK;
         }
     if ( !strcmp(cmd, "report") )
-        return cmd_report(&g, cargc, cargv);
-    if ( !strcmp(cmd, "compute") )
-        return cmd_compute(&g, cargc, cargv);
-    if ( !strcmp(cmd, "check") )
-        return cmd_check(&g, cargc, cargv);
-    if ( !strcmp(cmd, "define") )
-        return cmd_define(&g, cargc, cargv);
-    if ( !strcmp(cmd, "apply") )
-        return cmd_apply(&g, cargc, cargv);
-    if ( !strcmp(cmd, "gate") )
-        return cmd_gate(&g, cargc, cargv);
-    if ( !strcmp(cmd, "publish") )
-        return cmd_publish(&g, cargc, cargv);
-    if ( !strcmp(cmd, "watch") )
-        return cmd_watch(&g, cargc, cargv);
-    if ( !strcmp(cmd, "status") )
-        return cmd_status(&g, cargc, cargv);
-    if ( !strcmp(cmd, "sync") )
-        return cmd_sync(&g, cargc, cargv);
-    if ( !strcmp(cmd, "record") )
-        return cmd_record(&g, cargc, cargv);
-    if ( !strcmp(cmd, "reset") )
-        return cmd_reset(&g, cargc, cargv);
-    return usage_error("unknown command '%s'", cmd);
+        rc = cmd_report(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "compute") )
+        rc = cmd_compute(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "check") )
+        rc = cmd_check(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "define") )
+        rc = cmd_define(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "apply") )
+        rc = cmd_apply(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "gate") )
+        rc = cmd_gate(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "publish") )
+        rc = cmd_publish(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "watch") )
+        rc = cmd_watch(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "status") )
+        rc = cmd_status(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "sync") )
+        rc = cmd_sync(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "record") )
+        rc = cmd_record(&g, cargc, cargv);
+    else if ( !strcmp(cmd, "reset") )
+        rc = cmd_reset(&g, cargc, cargv);
+    else
+        rc = usage_error("unknown command '%s'", cmd);
+    xl_host_edge_close(&g.he);
+    return rc;
 }

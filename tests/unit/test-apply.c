@@ -102,8 +102,10 @@ static void test_apply(void)
           "neither default was changed" },
         { "xen names no policy: no PV", "AuthenticAMD", XL_BIT_SHA, -EINVAL,
           ~0U, false, false, XL_EXIT_XEN, 1, "Xen refused the request" },
-        { "read-back differs", "AuthenticAMD", XL_BIT_SHA, 0, 0, true, false,
-          XL_EXIT_XEN, 1, "read-back" },
+        { "read-back differs: changed, not 'not applied'", "AuthenticAMD",
+          XL_BIT_SHA, 0, 0, true, false, XL_EXIT_READBACK, 1,
+          "Xen's default policies were changed, but the PV default reads "
+          "back other than the level's (PV: -sse3): the host runs neither" },
         { "vendor mismatch never reaches xen", "GenuineIntel",
           XL_BIT_SHA, 0, 0, false, false, XL_EXIT_VENDOR, 0, "vendor" },
         { "unenforceable never reaches xen", "AuthenticAMD", XL_BIT_XSAVES,
