@@ -278,6 +278,10 @@ int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
         return XL_EXIT_OK;
     }
 
+    /* Whether the new defaults differ from the current ones. */
+    res->changed = !policies_equal(&h->pol[XL_POL_PV_DEF], &res->pv_new) ||
+                   (res->hvm &&
+                    !policies_equal(&h->pol[XL_POL_HVM_DEF], &res->hvm_new));
     memset(&se, 0, sizeof(se));
     rc = ops->set_defaults(ops->ctx, &res->pv_new,
                            res->hvm ? &res->hvm_new : NULL,
@@ -299,6 +303,5 @@ int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
                  "set%s%s", rc ? ": " : "", rc ? strerror(-rc) : "");
         return XL_EXIT_XEN;
     }
-    res->changed = true;
     return XL_EXIT_OK;
 }

@@ -243,3 +243,18 @@ int xl_xs_wait(struct xl_xs *x, char *fired, size_t len)
     free(vec);
     return 0;
 }
+
+int xl_xs_domain_name(struct xl_xs *x, uint32_t domid, char *buf,
+                      size_t len)
+{
+    char path[64], *val;
+    unsigned int n = 0;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+    val = xs_read(x->h, XBT_NULL, path, &n);
+    if ( !val )
+        return -errno;
+    snprintf(buf, len, "%.*s", (int)n, val);
+    free(val);
+    return 0;
+}
