@@ -21,7 +21,7 @@ description:
     C(--diff), what would change on this host.
   - A host that cannot take the level (exit 4, 5, 6, 8, ...) fails the task
     with the agent's reason, before anything is changed.
-version_added: "0.1.0"
+version_added: "1.0.0"
 options:
   level:
     description: The level's text.

@@ -19,7 +19,7 @@ description:
     both removes and adds, first the intersection of the two levels (so that
     every host is lowered before any is raised), then the new level.
   - Check mode computes and reports the diff but writes nothing.
-version_added: "0.1.0"
+version_added: "1.0.0"
 options:
   reports:
     description: Host report files (C(xenlevel report)) on the controller.
