@@ -102,6 +102,25 @@ def read(path):
         return None
 
 
+def level_key(text):
+    """What a level is (name, generation, vendor, featuresets), whatever its
+    comments and layout: the agent persists its own rendering of a level."""
+    if text is None:
+        return None
+    out, section = {}, None
+    for line in text.splitlines():
+        line = line.split(";", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            continue
+        key, _, val = line.partition("=")
+        key, val = key.strip(), val.strip()
+        if (section == "level" and key in ("name", "generation", "vendor")) or \
+                (section in ("pv", "hvm") and key == "featureset"):
+            out["%s.%s" % (section, key)] = val
+    return out
+
+
 def agent_json(module, cmd):
     rc, out, err = module.run_command(cmd)
     try:
@@ -146,13 +165,14 @@ def main():
             added += ["%s:%s" % (k[:-8], x) for x in d.get("added", [])]
         site_old, persist_old = read(p["site_level"]), read(p["persist"])
         defaults_changed = bool(dry["changed"])
-        changed = defaults_changed or site_old != text or persist_old != text
+        persist_same = level_key(persist_old) == level_key(text)
+        changed = defaults_changed or site_old != text or not persist_same
         lv = dry["level"]
         prepared = "level %s generation %s on %s\n" % (lv["name"], lv["generation"], dry.get("host"))
         prepared += dry.get("diff", "")
         if site_old != text:
             prepared += "%s: %s\n" % (p["site_level"], "replaced" if site_old else "created")
-        if persist_old != text:
+        if not persist_same:
             prepared += "%s: %s\n" % (p["persist"], "replaced" if persist_old else "created")
         result = dict(changed=changed, defaults_changed=defaults_changed, removed=removed,
                       added=added, agent=dry)

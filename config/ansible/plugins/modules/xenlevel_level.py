@@ -42,6 +42,12 @@ options:
     description: The xenlevel binary on the controller.
     type: path
     default: xenlevel
+  write:
+    description:
+      - Write the new level to I(dest).  C(false) only computes it (the
+        compute role records it after every host has passed the check).
+    type: bool
+    default: true
   level_file:
     description:
       - Use this level file instead of computing one (a baseline, or a level
@@ -146,6 +152,7 @@ def main():
             mask=dict(type="str", default=""),
             agent=dict(type="path", default="xenlevel"),
             level_file=dict(type="path"),
+            write=dict(type="bool", default=True),
         ),
         supports_check_mode=True,
     )
@@ -227,7 +234,7 @@ def main():
         steps.append(new_text)
         diff = dict(before=old_text, after=new_text, before_header=p["dest"] + " (before)",
                     after_header=p["dest"] + " (after)")
-        if not module.check_mode:
+        if p["write"] and not module.check_mode:
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(p["dest"])),
                                        prefix=".pool.level.")
             with os.fdopen(fd, "w") as f:
