@@ -248,6 +248,8 @@ int xl_cmd_compare(const struct xl_config *cfg, int argc, char **argv)
                 tfs = d->d.hvm ? (tl->has_hvm ? &tl->hvm : NULL) : &tl->pv;
             xl_compare_fs(d->d.hvm ? "hvm" : "pv", vendor, &fs, tgt.vendor,
                           tfs, &res[nres]);
+            if ( to_level )
+                xl_compare_drop_topology(&res[nres]);
             nres++;
         }
         if ( domref && !found )

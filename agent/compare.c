@@ -7,6 +7,7 @@
 #include "apply.h"
 #include "compare.h"
 #include "json.h"
+#include "xl-names.h"
 
 static bool amd_like(const char *vendor)
 {
@@ -34,6 +35,20 @@ void xl_compare_fs(const char *type, const char *src_vendor,
         out->source_lacks.w[2] &= ~(src->w[0] & CPUID_COMMON_1D_FEATURES);
     }
     out->fits = out->vendor_ok && xl_fs_empty(&out->target_lacks);
+}
+
+void xl_compare_drop_topology(struct xl_cmp *c)
+{
+    static const unsigned int bits[] = { XL_BIT_HTT, XL_BIT_CMP_LEGACY };
+    unsigned int i;
+
+    for ( i = 0; i < sizeof(bits) / sizeof(bits[0]); i++ )
+    {
+        xl_fs_clear(&c->target_lacks, bits[i]);
+        xl_fs_clear(&c->source_lacks, bits[i]);
+    }
+    c->fits = c->vendor_ok && !c->unavailable &&
+              xl_fs_empty(&c->target_lacks);
 }
 
 unsigned int xl_compare_level(const struct xl_level *src,

@@ -46,6 +46,14 @@ void xl_compare_fs(const char *type, const char *src_vendor,
                    const struct xl_fs *tgt, struct xl_cmp *out);
 
 /*
+ * A running domain's policy as the source: drop from c the topology bits
+ * the toolstack sets per domain (htt, cmp-legacy: xc_cpuid_apply_policy
+ * derives them from the host or the vCPU layout, never from a default
+ * policy or a level), then re-judge whether it fits.
+ */
+void xl_compare_drop_topology(struct xl_cmp *c);
+
+/*
  * A level against a target (a host report's max policies when r is
  * given, else the level t): PV always, HVM when the source level has an
  * HVM part.  Fills up to 2 results; returns how many.

@@ -107,6 +107,46 @@ static void test_compare_fs(void)
     }
 }
 
+/* A domain's toolstack-set topology bits are not features of a level. */
+static void test_drop_topology(void)
+{
+    static const struct test {
+        const char *name;
+        unsigned int tgt_lacks[4];
+        bool tgt_none;
+        bool fits;
+        unsigned int target_lacks[4];
+    } tests[] = {
+        { "htt and cmp-legacy only: fits", { XL_BIT_HTT, XL_BIT_CMP_LEGACY,
+          END }, false, true, { END } },
+        { "htt and avx2: avx2 remains", { XL_BIT_HTT, XL_BIT_AVX2, END },
+          false, false, { XL_BIT_AVX2, END } },
+        { "no such guest type still does not fit", { END }, true, false,
+          { END } },
+    };
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(tests); i++ )
+    {
+        const struct test *t = &tests[i];
+        struct xl_fs src, tgt;
+        struct xl_cmp c;
+        static const unsigned int none[] = { END };
+
+        t_name = t->name;
+        make_fs(&src, none);
+        make_fs(&tgt, t->tgt_lacks);
+        xl_compare_fs("pv", "AuthenticAMD", &src, "AuthenticAMD",
+                      t->tgt_none ? NULL : &tgt, &c);
+        xl_compare_drop_topology(&c);
+        CHECK(c.fits == t->fits, "fits %d", c.fits);
+        if ( !t->tgt_none )
+            CHECK(same_bits(&c.target_lacks, t->target_lacks),
+                  "target_lacks differs");
+        CHECK(!xl_fs_test(&c.source_lacks, XL_BIT_HTT), "htt in source_lacks");
+    }
+}
+
 /* A level against a host report (max policies) or another level. */
 static void test_compare_level(void)
 {
@@ -229,6 +269,7 @@ int main(int argc, char **argv)
         t_dir = argv[1];
     test_compare_fs();
     test_compare_level();
+    test_drop_topology();
     test_json();
     return t_done("test-compare");
 }
