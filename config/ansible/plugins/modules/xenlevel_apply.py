@@ -156,7 +156,9 @@ def main():
                 dry.get("level", {}).get("name"), dry.get("level", {}).get("generation"),
                 dry.get("reason") or dry.get("error"), rc, dry["result"])
             if p["validate_only"]:
-                module.exit_json(changed=False, can_take=False, reason=why, rc=rc, agent=dry)
+                # Not "rc": Ansible marks any result with a non-zero rc failed.
+                module.exit_json(changed=False, can_take=False, reason=why, exit=rc,
+                                 agent=dry)
             module.fail_json(msg=why, rc=rc, agent=dry)
         removed, added = [], []
         for k in ("pv_default", "hvm_default"):
