@@ -40,9 +40,11 @@ XEN_CFLAGS = $(shell $(PKG_CONFIG) --cflags xencontrol xenguest xencall)
 XEN_LIBS = $(shell $(PKG_CONFIG) --libs xenguest xencontrol xencall xenstore)
 
 # The pure core: no Xen headers.
-CORE := featureset err inifile level config policy check apply store log state source run
+CORE := featureset err inifile level config policy check apply store log state source run \
+        json compare
 CORE_OBJ := $(CORE:%=build/agent/%.o)
 AGENT_OBJ := $(CORE_OBJ) build/agent/host.o build/agent/xen.o build/agent/xs.o \
+             build/agent/compare-cmd.o \
              build/agent/xenlevel.o
 CORE_SAN_OBJ := $(CORE:%=build/san/%.o)
 
@@ -50,7 +52,8 @@ GEN := build/gen/cpuid-autogen.h build/gen/xl-names.h
 DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     xen-hypervisor-4.17-amd64 xen-utils-4.17 dracut dracut-core \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
-    e2fsprogs cpio kmod clang libclang-rt-14-dev mmdebstrap binutils
+    e2fsprogs cpio kmod clang libclang-rt-14-dev mmdebstrap binutils \
+    ansible-core ansible-lint openssh-client
 
 .PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen xen-unit boot-check test demo \
         deps install uninstall deb clean xen-src
@@ -106,6 +109,7 @@ unit-check: $(UNIT_TESTS)
 	    $$t tests; done
 
 build/san/xenlevel: $(CORE_SAN_OBJ) build/san/host.o build/san/xenlevel.o build/san/xs.o \
+                    build/san/compare-cmd.o \
                     build/san/xen.o
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(INIH_LIBS) $(XEN_LIBS)
 

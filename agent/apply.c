@@ -324,6 +324,10 @@ int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
         return XL_EXIT_OK;
     }
 
+    /* Whether the new defaults differ from the current ones. */
+    res->changed = !policies_equal(&h->pol[XL_POL_PV_DEF], &res->pv_new) ||
+                   (res->hvm &&
+                    !policies_equal(&h->pol[XL_POL_HVM_DEF], &res->hvm_new));
     memset(&se, 0, sizeof(se));
     rc = ops->set_defaults(ops->ctx, &res->pv_new,
                            res->hvm ? &res->hvm_new : NULL,
@@ -337,7 +341,6 @@ int xl_apply(const struct xl_config *cfg, const struct xl_level *l,
      * Verify by reading back.  From here on Xen's defaults have changed:
      * a difference is not "not applied" but a state of its own.
      */
-    res->changed = true;
     if ( readback(ops, XL_POL_PV_DEF, &res->pv_new, "PV", res->reason,
                   sizeof(res->reason)) ||
          (res->hvm && readback(ops, XL_POL_HVM_DEF, &res->hvm_new, "HVM",

@@ -56,14 +56,27 @@ int log_parse_level(const char *s, enum xl_log_level *level)
     return -EINVAL;
 }
 
+/* The last error logged, for --json outputs (log_last_error). */
+static char last_error[1200];
+
+const char *log_last_error(void)
+{
+    return last_error;
+}
+
 static void vlog(enum xl_log_level pri, const char *fmt, va_list ap,
                  const char *suffix)
 {
     char msg[1024], *p;
 
-    if ( pri > verbosity )
+    if ( pri > verbosity && pri > XL_LOG_ERR )
         return;
     vsnprintf(msg, sizeof(msg), fmt, ap);
+    if ( pri <= XL_LOG_ERR )
+        snprintf(last_error, sizeof(last_error), "%s%s%s", msg,
+                 suffix ? ": " : "", suffix ? suffix : "");
+    if ( pri > verbosity )
+        return;
     /*
      * One record, one line: a control character from a file name, a level
      * or a xenstore value must not start a forged line in the journal.

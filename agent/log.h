@@ -21,6 +21,9 @@ void log_init(enum xl_log_level level, int kmsg);
 void log_setlevel(enum xl_log_level level);
 int log_parse_level(const char *s, enum xl_log_level *level);
 
+/* The last message logged at XL_LOG_ERR ("" when none), for --json. */
+const char *log_last_error(void);
+
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

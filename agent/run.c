@@ -13,6 +13,7 @@
 #include "inifile.h"
 #include "log.h"
 #include "run.h"
+#include "json.h"
 #include "source.h"
 #include "store.h"
 
@@ -324,6 +325,9 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     struct xl_run_times dummy;
     struct xl_run_times *tm = rq->times ? rq->times : &dummy;
     int rc, prc, lockfd = -1;
+    char *diff = NULL;
+    size_t difflen = 0;
+    FILE *out = stdout;
 
 #define LAP(field) (t0 = t, t = xl_run_now_us(), tm->field = t - t0)
     memset(tm, 0, sizeof(*tm));
@@ -374,7 +378,15 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     }
     if ( !rq->dry )
         run->edge->apply_ops(run->edge->ctx, &ops);
-    rc = xl_apply(cfg, l, h, rq->dry ? NULL : &ops, stdout, res);
+    /* --json: the dry run's diff goes into the object. */
+    if ( rq->json && !(out = open_memstream(&diff, &difflen)) )
+    {
+        rc = XL_EXIT_ERROR;
+        goto out;
+    }
+    rc = xl_apply(cfg, l, h, rq->dry ? NULL : &ops, out, res);
+    if ( out != stdout )
+        fclose(out);
     LAP(set);
     if ( rc )
     {
@@ -437,6 +449,10 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     LAP(record);
  out:
 #undef LAP
+    if ( rq->json )
+        xl_json_apply(stdout, l, rq->source, rq->dry, h, res,
+                      rq->dry ? diff : NULL, rc);
+    free(diff);
     free(h);
     free(res);
     xl_unlock(lockfd);

@@ -34,6 +34,7 @@ struct xl_apply_req {
     bool chosen;                /* picked by the boot rule: no generation
                                    check, no floor */
     bool persist;               /* persist the level for the next boot */
+    bool json;                  /* --json: one object on stdout (json.h) */
     const char *cause, *reason; /* recorded with a levelled outcome (a
                                    fallback: persisted-damaged); NULL */
     struct xl_run_times *times; /* NULL, or where each step's time goes */

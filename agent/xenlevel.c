@@ -17,9 +17,11 @@
 
 #include "apply.h"
 #include "check.h"
+#include "compare-cmd.h"
 #include "config.h"
 #include "host.h"
 #include "inifile.h"
+#include "json.h"
 #include "level.h"
 #include "log.h"
 #include "run.h"
@@ -36,17 +38,18 @@ static const char usage_text[] =
 "Level the CPUID features Xen offers to new guests across a pool.\n"
 "\n"
 "Commands:\n"
-"  report [--name NAME] [-o FILE]\n"
-"        Print this host's facts as an INI host report.\n"
+"  report [--name NAME] [-o FILE] [--json]\n"
+"        Print this host's facts as an INI host report (--json: as JSON on\n"
+"        stdout; -o FILE still gets the INI report).\n"
 "  compute [-o FILE] [--name NAME] [--generation N] REPORT...\n"
 "        Compute the pool level from host reports (site-config masks apply).\n"
 "  define --name NAME --vendor VENDOR [--generation N] [--no-hvm]\n"
 "         [-o FILE] FEATURE...\n"
 "        Write a level file holding exactly the named features (and none\n"
 "        whose dependencies are missing), e.g. a psABI baseline.\n"
-"  check LEVEL\n"
+"  check LEVEL [--json]\n"
 "        Say whether this host can honour and enforce LEVEL; change nothing.\n"
-"  apply [LEVEL] [--level LEVEL] [--dry-run] [--force]\n"
+"  apply [LEVEL] [--level LEVEL] [--dry-run] [--force] [--json]\n"
 "        Install LEVEL (default: the site config's sources) as Xen's PV and\n"
 "        HVM default CPU policies and persist it; --dry-run prints the diff\n"
 "        instead; --force accepts a level older than the persisted one.\n"
@@ -71,6 +74,11 @@ static const char usage_text[] =
 "  record --state STATE [--stage S] [--cause C] [--reason TEXT]\n"
 "         [--level FILE] [--exit N]\n"
 "        Write the status record (the dracut hook's outcomes).\n"
+"  compare (--domain DOMID|NAME | --all-domains | --level LEVEL)\n"
+"          (--to-host REPORT | --to-level LEVEL) [--json]\n"
+"        Migration pre-check: does a running domain's CPU policy, or a\n"
+"        level, fit a target host's max policy or another level?  Names\n"
+"        the features the target lacks (exit 4; 6 another vendor).\n"
 "  reset [--dry-run] [--force]\n"
 "        Restore Xen's boot-time default policies.  Refused (exit 10) while\n"
 "        a level is persisted for the next boot, unless --force, which also\n"
@@ -86,14 +94,16 @@ static const char usage_text[] =
 "  -V, --version          print the version\n"
 "\n"
 "Exit codes:\n"
-"  0 success (check: the level can be honoured and enforced)\n"
+"  0 success (check: the level can be honoured and enforced;\n"
+"    compare: the source fits the target)\n"
 "  1 internal error             2 usage error\n"
 "  3 bad input: missing or unreadable file, syntax, unknown or duplicate\n"
 "    key, bad value (the message names file:line and key)\n"
-"  4 cannot honour: the host lacks features of the level\n"
+"  4 cannot honour: the host lacks features of the level; compare:\n"
+"    the target lacks features of the source\n"
 "  5 cannot enforce: PV leaves differ and Xen has neither CPUID faulting\n"
 "    nor the masking MSR for them\n"
-"  6 vendor mismatch\n"
+"  6 vendor mismatch (also compare)\n"
 "  7 Xen unreachable, or Xen refused the policy (the message names the\n"
 "    policy and the leaf/subleaf or MSR), or xl's lock stayed busy\n"
 "  8 this Xen has no XEN_SYSCTL_set_cpu_policy (unpatched hypervisor)\n"
@@ -114,6 +124,8 @@ static const char usage_text[] =
 "     persisted)\n"
 "  18 boot, sync: the persisted level is damaged and no site level above\n"
 "     the floor of the last apply --force may replace it (not levelled)\n"
+"With --json, stdout holds one JSON object whose \"exit\", \"result\" and\n"
+"\"meaning\" members repeat the exit code (see xenlevel(8), JSON OUTPUT).\n"
 "\n"
 "See xenlevel(8) and xenlevel.conf(5).\n";
 
@@ -262,7 +274,15 @@ static int cmd_report(struct globals *g, int argc, char **argv)
     }
     xl_report_write(f, &h->rep);
     fclose(f);
-    rc = write_output(output, data, len);
+    /* --json: the JSON object on stdout; -o FILE still gets the report. */
+    rc = xl_json_mode && !output ? XL_EXIT_OK
+                                 : write_output(output, data, len);
+    if ( xl_json_mode && rc == XL_EXIT_OK )
+    {
+        xl_json_begin(stdout, "report");
+        xl_json_report(stdout, &h->rep);
+        xl_json_end(stdout, rc);
+    }
  out:
     free(data);
     free(h);
@@ -456,9 +476,24 @@ static int cmd_check(struct globals *g, int argc, char **argv)
     if ( rc )
         goto out;
     xl_check(&h->rep, &l, &res);
-    xl_check_print(stdout, &h->rep, &l, &res);
     v = xl_check_verdict(&res, g->cfg.missing_allow, g->cfg.pv_enforce_allow);
     xl_check_reason(&res, v, reason, sizeof(reason));
+    if ( xl_json_mode )
+    {
+        rc = v == XL_VERDICT_OK ? XL_EXIT_OK :
+             v == XL_VERDICT_VENDOR ? XL_EXIT_VENDOR :
+             v == XL_VERDICT_HONOUR ? XL_EXIT_HONOUR : XL_EXIT_ENFORCE;
+        if ( v == XL_VERDICT_VENDOR )
+            log_warnx("%s: level is for %s, this host is %s", used, l.vendor,
+                      h->rep.vendor);
+        else if ( v != XL_VERDICT_OK )
+            log_warnx("%s: %s", used, reason);
+        xl_json_begin(stdout, "check");
+        xl_json_check(stdout, &h->rep, &l, used, &res, v, reason);
+        xl_json_end(stdout, rc);
+        goto out;
+    }
+    xl_check_print(stdout, &h->rep, &l, &res);
     switch ( v )
     {
     case XL_VERDICT_OK:
@@ -540,8 +575,10 @@ static int do_apply(const struct globals *g, const struct xl_level *l,
                     const struct xl_apply_req *rq)
 {
     struct xl_run run = run_of(g);
+    struct xl_apply_req r = *rq;
 
-    return xl_run_apply(&run, l, rq);
+    r.json = xl_json_mode;
+    return xl_run_apply(&run, l, &r);
 }
 
 /* apply --boot --root DIR: the real root's site config wins when present. */
@@ -1111,7 +1148,7 @@ static int cmd_status(struct globals *g, int argc, char **argv)
     static const char *const kinds[2] = { "pv", "hvm" };
     struct xl_host *h = NULL;
     struct xl_level l;
-    bool json = false, have_level, levelled;
+    bool json = xl_json_mode, have_level, levelled;
     char used[4096] = "", fsbuf[XL_FS_STRLEN];
     int c, rc, k;
 
@@ -1238,9 +1275,11 @@ static int cmd_status(struct globals *g, int argc, char **argv)
             levelled = false;
     }
     if ( json )
-        printf(",\"levelled\":%s,\"exit\":%d}\n",
-               levelled ? "true" : "false",
-               levelled ? XL_EXIT_OK : XL_EXIT_NOT_LEVELLED);
+    {
+        /* "exit" last but for result/meaning (json.h): the shape kept. */
+        printf(",\"levelled\":%s", levelled ? "true" : "false");
+        xl_json_end(stdout, levelled ? XL_EXIT_OK : XL_EXIT_NOT_LEVELLED);
+    }
     else
         printf("levelled: %s\n", levelled ? "yes" : "no");
     rc = levelled ? XL_EXIT_OK : XL_EXIT_NOT_LEVELLED;
@@ -1276,6 +1315,9 @@ static int cmd_reset(struct globals *g, int argc, char **argv)
     run = run_of(g);
     return xl_run_reset(&run, dry, force, stdout);
 }
+
+static int dispatch(struct globals *g, const char *cmd, int cargc,
+                    char **cargv);
 
 int main(int argc, char **argv)
 {
@@ -1342,32 +1384,57 @@ int main(int argc, char **argv)
             fputs(usage_text, stdout);
             return XL_EXIT_OK;
         }
-    if ( !strcmp(cmd, "report") )
-        rc = cmd_report(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "compute") )
-        rc = cmd_compute(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "check") )
-        rc = cmd_check(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "define") )
-        rc = cmd_define(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "apply") )
-        rc = cmd_apply(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "gate") )
-        rc = cmd_gate(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "publish") )
-        rc = cmd_publish(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "watch") )
-        rc = cmd_watch(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "status") )
-        rc = cmd_status(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "sync") )
-        rc = cmd_sync(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "record") )
-        rc = cmd_record(&g, cargc, cargv);
-    else if ( !strcmp(cmd, "reset") )
-        rc = cmd_reset(&g, cargc, cargv);
-    else
-        rc = usage_error("unknown command '%s'", cmd);
+    /*
+     * --json (report, check, apply, status, compare): one JSON object on
+     * stdout whatever the outcome (json.h); taken out of the arguments.
+     */
+    for ( c = 1; c < cargc && strcmp(cargv[c], "--"); c++ )
+        if ( !strcmp(cargv[c], "--json") )
+        {
+            memmove(&cargv[c], &cargv[c + 1],
+                    (size_t)(cargc - c) * sizeof(*cargv));
+            cargc--;
+            c--;
+            xl_json_mode = true;
+        }
+    if ( xl_json_mode && strcmp(cmd, "report") && strcmp(cmd, "check") &&
+         strcmp(cmd, "apply") && strcmp(cmd, "status") &&
+         strcmp(cmd, "compare") )
+        return usage_error("%s: --json is not supported here", cmd);
+    c = dispatch(&g, cmd, cargc, cargv);
+    xl_json_fallback(stdout, cmd, c);
     xl_host_edge_close(&g.he);
-    return rc;
+    return c;
+}
+
+static int dispatch(struct globals *g, const char *cmd, int cargc,
+                    char **cargv)
+{
+    if ( !strcmp(cmd, "compare") )
+        return xl_cmd_compare(&g->cfg, cargc, cargv);
+    if ( !strcmp(cmd, "report") )
+        return cmd_report(g, cargc, cargv);
+    if ( !strcmp(cmd, "compute") )
+        return cmd_compute(g, cargc, cargv);
+    if ( !strcmp(cmd, "check") )
+        return cmd_check(g, cargc, cargv);
+    if ( !strcmp(cmd, "define") )
+        return cmd_define(g, cargc, cargv);
+    if ( !strcmp(cmd, "apply") )
+        return cmd_apply(g, cargc, cargv);
+    if ( !strcmp(cmd, "gate") )
+        return cmd_gate(g, cargc, cargv);
+    if ( !strcmp(cmd, "publish") )
+        return cmd_publish(g, cargc, cargv);
+    if ( !strcmp(cmd, "watch") )
+        return cmd_watch(g, cargc, cargv);
+    if ( !strcmp(cmd, "status") )
+        return cmd_status(g, cargc, cargv);
+    if ( !strcmp(cmd, "sync") )
+        return cmd_sync(g, cargc, cargv);
+    if ( !strcmp(cmd, "record") )
+        return cmd_record(g, cargc, cargv);
+    if ( !strcmp(cmd, "reset") )
+        return cmd_reset(g, cargc, cargv);
+    return usage_error("unknown command '%s'", cmd);
 }

@@ -264,3 +264,18 @@ int xl_xs_rewatch(struct xl_xs **xp, const char *path, unsigned int tries)
     }
     return rc;
 }
+
+int xl_xs_domain_name(struct xl_xs *x, uint32_t domid, char *buf,
+                      size_t len)
+{
+    char path[64], *val;
+    unsigned int n = 0;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+    val = xs_read(x->h, XBT_NULL, path, &n);
+    if ( !val )
+        return -errno;
+    snprintf(buf, len, "%.*s", (int)n, val);
+    free(val);
+    return 0;
+}

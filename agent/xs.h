@@ -72,6 +72,10 @@ int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
  */
 int xl_xs_write(struct xl_xs *x, const char *path, const char *text);
 
+/* A domain's name (/local/domain/DOMID/name), informative only. */
+int xl_xs_domain_name(struct xl_xs *x, uint32_t domid, char *buf,
+                      size_t len);
+
 /* Watch path; xl_xs_wait blocks until it (or a child) fires. */
 int xl_xs_watch(struct xl_xs *x, const char *path);
 int xl_xs_wait(struct xl_xs *x, char *fired, size_t len);
