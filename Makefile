@@ -5,6 +5,8 @@
 #                   the Xen series' userspace unit tests (make xen-unit)
 #   make xen        build the patched hypervisor (cached, see xen-patches/)
 #   make xen-unit   the series' tools/tests/cpu-policy, from the patched tree
+#   make xen-flask  the patched hypervisor with XSM/Flask on (compile check of
+#                   the series' Flask patch; cached; part of make check)
 #   make boot-check boot tests in QEMU (patched Xen + our dracut module)
 #   make test       deps + check + boot-check (the README's test command)
 #   make demo       the pool demo (the README's main command)
@@ -50,9 +52,10 @@ GEN := build/gen/cpuid-autogen.h build/gen/xl-names.h
 DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     xen-hypervisor-4.17-amd64 xen-utils-4.17 dracut dracut-core \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
-    e2fsprogs cpio kmod clang libclang-rt-14-dev mmdebstrap binutils
+    e2fsprogs cpio kmod clang libclang-rt-14-dev mmdebstrap binutils \
+    checkpolicy
 
-.PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen xen-unit boot-check test demo \
+.PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen xen-unit xen-flask boot-check test demo \
         deps install uninstall deb clean xen-src
 
 all: agent/xenlevel
@@ -116,8 +119,8 @@ build/san/xen.o: agent/xen.c $(GEN) agent/*.h
 cli-check: build/san/xenlevel
 	tests/cli/run build/san/xenlevel
 
-check: unit-check cli-check fuzz-replay fuzz-smoke xen-unit
-	@echo "make check: all unit, CLI, fuzz-replay, fuzz smoke and xen-unit tests passed"
+check: unit-check cli-check fuzz-replay fuzz-smoke xen-unit xen-flask
+	@echo "make check: all unit, CLI, fuzz-replay, fuzz smoke, xen-unit and xen-flask checks passed"
 
 # Test-only probe of agent/xen.c and the set_cpu_policy patch (boot tests).
 build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
@@ -127,6 +130,11 @@ build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
 
 xen:
 	xen-patches/build-xen.sh
+
+# The patched hypervisor with XSM/Flask on (the series' Flask hook and
+# permission; Debian's config has XSM off), cached like make xen.
+xen-flask:
+	xen-patches/build-xen.sh --flask
 
 # Xen's test-cpu-policy and the series' test-default-policy, built from
 # Debian's source + xen-patches/series (no tools configure needed).
