@@ -7,6 +7,7 @@
 #   make xen-unit   the series' tools/tests/cpu-policy, from the patched tree
 #   make xen-flask  the patched hypervisor with XSM/Flask on (compile check of
 #                   the series' Flask patch; cached; part of make check)
+#   make xen-tools  the patched tree's tools libraries (libxenguest ...)
 #   make boot-check boot tests in QEMU (patched Xen + our dracut module)
 #   make test       deps + check + boot-check (the README's test command)
 #   make demo       the pool demo (the README's main command)
@@ -53,9 +54,10 @@ DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     xen-hypervisor-4.17-amd64 xen-utils-4.17 dracut dracut-core \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
     e2fsprogs cpio kmod clang libclang-rt-14-dev mmdebstrap binutils \
-    checkpolicy
+    checkpolicy autoconf autotools-dev python3-dev uuid-dev libyajl-dev \
+    zlib1g-dev liblzma-dev libbz2-dev libzstd-dev libncurses-dev acpica-tools
 
-.PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen xen-unit xen-flask boot-check test demo \
+.PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen xen-unit xen-flask xen-tools boot-check test demo \
         deps install uninstall deb clean xen-src
 
 all: agent/xenlevel
@@ -136,12 +138,26 @@ xen:
 xen-flask:
 	xen-patches/build-xen.sh --flask
 
+# The patched tree's tools libraries (libxenguest with
+# xc_set_system_cpu_policy() and what it links against), cached.
+xen-tools:
+	xen-patches/build-tools.sh
+
+# Test-only user of xc_set_system_cpu_policy(), static against xen-tools
+# (boot case 80).
+build/tests/xgprobe: tests/boot/xgprobe.c xen-patches/build-tools.sh xen-patches/series \
+                     $(wildcard xen-patches/*.patch)
+	@mkdir -p build/tests
+	d=$$(xen-patches/build-tools.sh) && \
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -I"$$d/include" -static -o $@ \
+	    tests/boot/xgprobe.c $$(cat "$$d/libs")
+
 # Xen's test-cpu-policy and the series' test-default-policy, built from
 # Debian's source + xen-patches/series (no tools configure needed).
 xen-unit:
 	xen-patches/unit-test.sh
 
-boot-check: agent/xenlevel build/tests/xenprobe deb
+boot-check: agent/xenlevel build/tests/xenprobe build/tests/xgprobe deb
 	tests/boot/run-all
 
 deps:
