@@ -139,6 +139,36 @@ static int set(const char *step, uint32_t flags, xc_cpu_policy_t *pv,
     return rc;
 }
 
+/* One "XGPROBE diff ..." line per leaf or MSR of b that differs from a. */
+static void print_diff(const char *step, const char *what,
+                       const struct ser *a, const struct ser *b)
+{
+    unsigned int i;
+
+    for ( i = 0; i < a->nr_leaves || i < b->nr_leaves; ++i )
+    {
+        const xen_cpuid_leaf_t *x = i < a->nr_leaves ? &a->leaves[i] : NULL;
+        const xen_cpuid_leaf_t *y = i < b->nr_leaves ? &b->leaves[i] : NULL;
+
+        if ( x && y && !memcmp(x, y, sizeof(*x)) )
+            continue;
+        printf("XGPROBE diff %s %s #%u %08x:%08x %08x:%08x:%08x:%08x -> "
+               "%08x:%08x %08x:%08x:%08x:%08x\n", step, what, i,
+               x ? x->leaf : ~0u, x ? x->subleaf : ~0u, x ? x->a : 0,
+               x ? x->b : 0, x ? x->c : 0, x ? x->d : 0,
+               y ? y->leaf : ~0u, y ? y->subleaf : ~0u, y ? y->a : 0,
+               y ? y->b : 0, y ? y->c : 0, y ? y->d : 0);
+    }
+    for ( i = 0; i < a->nr_msrs || i < b->nr_msrs; ++i )
+        if ( i >= a->nr_msrs || i >= b->nr_msrs ||
+             memcmp(&a->msrs[i], &b->msrs[i], sizeof(a->msrs[i])) )
+            printf("XGPROBE diff %s %s msr #%u %08x=%016llx -> %08x=%016llx\n",
+                   step, what, i, i < a->nr_msrs ? a->msrs[i].idx : ~0u,
+                   i < a->nr_msrs ? (unsigned long long)a->msrs[i].val : 0,
+                   i < b->nr_msrs ? b->msrs[i].idx : ~0u,
+                   i < b->nr_msrs ? (unsigned long long)b->msrs[i].val : 0);
+}
+
 /* "XGPROBE check STEP pv=same|differs hvm=same|differs" against a, b. */
 static int check(const char *step, const struct ser *pv, const struct ser *hvm,
                  struct ser *now_pv, struct ser *now_hvm)
@@ -151,6 +181,8 @@ static int check(const char *step, const struct ser *pv, const struct ser *hvm,
     printf("XGPROBE check %s pv=%s hvm=%s\n", step,
            same(pv, now_pv) ? "same" : "differs",
            same(hvm, now_hvm) ? "same" : "differs");
+    print_diff(step, "pv", pv, now_pv);
+    print_diff(step, "hvm", hvm, now_hvm);
     xc_cpu_policy_destroy(a);
     xc_cpu_policy_destroy(b);
 
