@@ -4,7 +4,8 @@
 # /sysroot).  Serial-log markers, read by tests/boot/guest/guestcheck:
 #   XG-DOMID NAME ID          the paused guest's domain id
 #   @@NAME-policy@@ ...       xen-cpuid -p ID of the paused guest
-#   XG-CONSOLE NAME LINE      the guest's console log (GUESTFLAGS ...)
+#   XG-CONSOLE NAME LINE      the guest's console log (GUESTFLAGS ...,
+#                             GUESTFPU <its kernel's x86/fpu and xstate lines>)
 #   XG-RESULT NAME reason=... how it ended (xl log) and how long it took
 XG=${XG:-/sysroot/xg}
 XB=/usr/lib/xen-4.17/bin
