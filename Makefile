@@ -1,10 +1,16 @@
 # xenlevel - level CPUID features across a Xen pool.
 #
-#   make            build agent/xenlevel
+#   make            build agent/xenlevel (against Debian's Xen 4.17)
+#   make XEN_VERSION=4.20|master
+#                   build build/xen-<version>/xenlevel against that
+#                   version's patched toolstack (make xen XEN_VERSION=...)
 #   make check      unit, golden-file and CLI tests under ASan/UBSan, and
 #                   the Xen series' userspace unit tests (make xen-unit)
-#   make xen        build the patched hypervisor (cached, see xen-patches/)
-#   make xen-unit   the series' tools/tests/cpu-policy, from the patched tree
+#   make xen        build the patched hypervisor of XEN_VERSION (default
+#                   4.17; 4.20 and master: and their toolstack), cached,
+#                   see xen-patches/README
+#   make xen-unit   the series' tools/tests/cpu-policy, from the patched
+#                   tree of XEN_VERSION; make check runs it for every version
 #   make boot-check boot tests in QEMU (patched Xen + our dracut module)
 #   make test       deps + check + boot-check (the README's test command)
 #   make demo       the pool demo (the README's main command)
@@ -26,6 +32,10 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 XENLEVEL_CACHE ?= /var/cache/xenlevel
 export XENLEVEL_CACHE
+# The Xen the agent is built for: 4.17 (Debian's libraries), 4.20 or master
+# (the toolstack `make xen XEN_VERSION=...` builds from the patched tree).
+XEN_VERSION ?= 4.17
+XEN_VERSIONS := $(patsubst xen-patches/%/series,%,$(wildcard xen-patches/*/series))
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wformat=2 -Wno-format-nonliteral
@@ -52,10 +62,14 @@ DEB_PACKAGES := build-essential pkg-config python3 libinih-dev libxen-dev \
     qemu-system-x86 linux-image-amd64 busybox-static flex bison dpkg-dev \
     e2fsprogs cpio kmod clang libclang-rt-14-dev mmdebstrap binutils
 
-.PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen xen-unit boot-check test demo \
+.PHONY: bench fuzz-replay fuzz-smoke baselines all check unit-check cli-check fuzz bench xen xen-unit xen-unit-all boot-check test demo \
         deps install uninstall deb clean xen-src
 
+ifeq ($(XEN_VERSION),4.17)
 all: agent/xenlevel
+else
+all: build/xen-$(XEN_VERSION)/xenlevel
+endif
 
 # Xen's own generators, run over Debian's Xen source (the tree that
 # `make xen` patches): deep dependencies from gen-cpuid.py, names from
@@ -116,8 +130,8 @@ build/san/xen.o: agent/xen.c $(GEN) agent/*.h
 cli-check: build/san/xenlevel
 	tests/cli/run build/san/xenlevel
 
-check: unit-check cli-check fuzz-replay fuzz-smoke xen-unit
-	@echo "make check: all unit, CLI, fuzz-replay, fuzz smoke and xen-unit tests passed"
+check: unit-check cli-check fuzz-replay fuzz-smoke xen-unit-all
+	@echo "make check: all unit, CLI, fuzz-replay, fuzz smoke and xen-unit tests passed ($(XEN_VERSIONS))"
 
 # Test-only probe of agent/xen.c and the set_cpu_policy patch (boot tests).
 build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
@@ -126,12 +140,49 @@ build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
 	    $(shell $(PKG_CONFIG) --libs xencontrol xenguest xencall)
 
 xen:
-	xen-patches/build-xen.sh
+	@start=$$(date +%s); \
+	XEN_VERSION=$(XEN_VERSION) nice -n 10 xen-patches/build-xen.sh && \
+	echo "make xen: XEN_VERSION=$(XEN_VERSION) ready in $$(( $$(date +%s) - start )) s"
 
 # Xen's test-cpu-policy and the series' test-default-policy, built from
-# Debian's source + xen-patches/series (no tools configure needed).
+# the patched tree of XEN_VERSION (no tools configure needed); make check
+# runs them for every version with a series.
 xen-unit:
-	xen-patches/unit-test.sh
+	XEN_VERSION=$(XEN_VERSION) xen-patches/unit-test.sh
+
+xen-unit-all:
+	@set -e; for v in $(XEN_VERSIONS); do \
+	    XEN_VERSION=$$v xen-patches/unit-test.sh; done
+
+# The agent against another Xen's toolstack: only xen.c and xs.c see Xen
+# headers, so only they are compiled per version, against the headers of
+# the patched tree's install (build-xen.sh's <dir>/root), and the agent is
+# linked with its libraries.  The core is shared.
+ifneq ($(XEN_VERSION),4.17)
+XEN_OUT := $(shell XEN_VERSION=$(XEN_VERSION) xen-patches/build-xen.sh --print-key)
+XEN_ROOT_V := $(XEN_OUT)/root
+XEN_LIB_V := $(XEN_ROOT_V)/usr/lib
+VB := build/xen-$(XEN_VERSION)
+V_CFLAGS := -I$(XEN_ROOT_V)/usr/include
+V_LIBS := -L$(XEN_LIB_V) -Wl,-rpath-link,$(XEN_LIB_V) \
+          -lxenguest -lxenctrl -lxencall -lxenstore
+
+$(XEN_OUT)/xen:
+	XEN_VERSION=$(XEN_VERSION) nice -n 10 xen-patches/build-xen.sh
+
+$(VB)/%.o: agent/%.c $(GEN) agent/*.h $(XEN_OUT)/xen
+	@mkdir -p $(VB)
+	$(CC) $(CPPFLAGS) $(V_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(VB)/xenlevel: $(CORE_OBJ) build/agent/host.o build/agent/xenlevel.o \
+                $(VB)/xen.o $(VB)/xs.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(INIH_LIBS) $(V_LIBS)
+
+$(VB)/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN) \
+                build/agent/policy.o build/agent/featureset.o $(XEN_OUT)/xen
+	$(CC) $(CPPFLAGS) $(V_CFLAGS) $(CFLAGS) -o $@ tests/boot/xenprobe.c \
+	    agent/xen.c $(V_LIBS)
+endif
 
 boot-check: agent/xenlevel build/tests/xenprobe deb
 	tests/boot/run-all
