@@ -77,11 +77,13 @@ upstream=
 [ "$ver" = 4.17 ] || upstream=1
 
 # Configure flags of the toolstack (4.20, master): nothing downloaded at
-# build time, no stubdoms, no qemu-traditional, no firmware, no docs.
+# build time, no stubdoms, no qemu-traditional, no firmware, no docs; no PV
+# shim either (tools/firmware/xen-dir: a second hypervisor build, which
+# nothing here boots).
 CONFIGURE_FLAGS="--prefix=/usr --disable-stubdom --disable-qemu-traditional
  --with-system-qemu=/usr/bin/qemu-system-i386 --disable-seabios
  --disable-ipxe --disable-rombios --disable-docs --disable-ocamltools
- --disable-golang"
+ --disable-golang --disable-pvshim"
 
 if [ -z "$upstream" ]; then
     # The 4.17 key is unchanged by the move into xen-patches/4.17/.
