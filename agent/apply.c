@@ -81,6 +81,17 @@ static void clip(struct xl_fs *fs, const struct xl_fs *def,
     xl_fs_apply_deep_deps(fs);
 }
 
+/* Equal as featuresets (what a level decides). */
+static bool policies_equal(const struct xl_policy *a,
+                           const struct xl_policy *b)
+{
+    struct xl_fs fa, fb;
+
+    xl_policy_to_fs(a, &fa);
+    xl_policy_to_fs(b, &fb);
+    return xl_fs_equal(&fa, &fb);
+}
+
 /*
  * Read one default back after the set: 0 when it is what was installed;
  * else -EIO and reason says how it differs (features gained, lost) or why

@@ -13,12 +13,28 @@
  *    / xen_msr_entry_t (asserted below), so they are serialised in place.
  *
  *  - Writing the defaults.  XEN_SYSCTL_set_cpu_policy exists only in
- *    xenlevel's patched hypervisor (xen-patches/0002-*.patch); the
- *    installed headers do not have it.  It is issued here directly through
- *    libxencall, with the structure defined locally, so the agent runs on
- *    Debian's stock libraries and only the hypervisor is replaced.  The
- *    patch does not change XEN_SYSCTL_INTERFACE_VERSION (0x15), which is
- *    stamped into the request as libxenctrl does.  (The series also adds
+ *    xenlevel's patched hypervisor (xen-patches/<version>/0004-*.patch);
+ *    Debian's installed headers do not have it.  It is issued here directly
+ *    through libxencall, with the structure defined locally when the
+ *    headers lack it, so that on 4.17 the agent runs on Debian's stock
+ *    libraries and only the hypervisor is replaced.  The series does not
+ *    change XEN_SYSCTL_INTERFACE_VERSION (0x15 up to 4.21, 0x16 on master),
+ *    which is stamped into the request as libxenctrl does: the agent is
+ *    built against the libraries of the Xen it drives (make
+ *    XEN_VERSION=...).
+ *
+ *  - Which operation number.  The op is 30 on 4.17, but 4.18 gave 30 to
+ *    XEN_SYSCTL_dt_overlay, so the 4.20 and master series use 31 (see
+ *    xen-patches/README).  The agent trusts no single number: it reads the
+ *    hypervisor's version, picks the number the series uses there (30 on
+ *    4.17, 31 from 4.18 on; nothing before 4.17), and probes it once per
+ *    handle with a request only our op answers in a recognisable way: an
+ *    unknown flag, nr_policies 0 and the err_* fields preset to a pattern.
+ *    XEN_SYSCTL_set_cpu_policy refuses it with -EINVAL and rewrites every
+ *    err_* field to ~0 (it reports err_* whatever the outcome), changing
+ *    nothing; a hypervisor without it answers -ENOSYS (or -EPERM with
+ *    Flask), leaving them as they were.  Any other answer means the number
+ *    belongs to something else: -ENOSYS, "no such sysctl".  (The series also adds
  *    libxenguest's xc_set_system_cpu_policy(), which Debian's libraries do
  *    not have.)  Errors are passed on as Xen gave them, so that the caller
  *    tells apart -ENOSYS (no such sysctl), -EOPNOTSUPP (no HVM), -EPERM /
@@ -38,6 +54,16 @@
  *    does not take xl's lock, and xl takes it only when it autoballoons
  *    (autoballoon="on", or "auto" without dom0_mem= on Xen's command
  *    line): tests/boot/cases/86-fault-matrix measures both.
+ *
+ *  - Levelling capabilities.  Up to 4.21, XEN_SYSCTL_get_cpu_levelling_caps
+ *    says which CPUID words Xen can enforce on PV guests (CPUID faulting,
+ *    or masking MSRs per word).  4.22 removed it (and cpuid_mask_*), while
+ *    Xen still levels PV guests the same way internally (arch/x86/cpu/
+ *    amd.c, intel.c: amd_init_levelling(), intel_init_levelling()).
+ *    Built against headers without it, the agent derives the answer from
+ *    the host policy the way those functions decide it
+ *    (xl_xen_levelling_caps_derive(), documented in xenlevel(8), LEVELLING
+ *    CAPABILITIES).
  *
  *  - struct xl_xen_err.index is the XL_POL_* index of the refused entry
  *    (~0 when the request as a whole was refused).  err is filled on every
@@ -69,11 +95,12 @@
 
 /*
  * XEN_SYSCTL_set_cpu_policy, as added to xen/include/public/sysctl.h by
- * xen-patches/0002-x86-sysctl-introduce-XEN_SYSCTL_set_cpu_policy.patch.
- * Keep in sync with that patch.
+ * xen-patches/<version>/0004-x86-sysctl-introduce-XEN_SYSCTL_set_cpu_policy.patch
+ * (headers of a patched tree have it; Debian's 4.17 ones do not).  Keep in
+ * sync with those patches.  The op number is not taken from here: see
+ * set_op() below.
  */
 #ifndef XEN_SYSCTL_set_cpu_policy
-#define XEN_SYSCTL_set_cpu_policy 30
 #define XEN_SYSCTL_CPU_POLICY_ALLOW_BEYOND_DEFAULT (1u << 0)
 #define XEN_SYSCTL_CPU_POLICY_RESET                (1u << 1)
 struct xen_sysctl_set_cpu_policy {
@@ -128,6 +155,16 @@ _Static_assert(XL_POL_RAW == XEN_SYSCTL_cpu_policy_raw &&
                XL_POL_HVM_DEF == XEN_SYSCTL_cpu_policy_hvm_default,
                "XL_POL_* are XEN_SYSCTL_cpu_policy_*");
 
+/* The op number the series uses on each Xen (see set_op()). */
+#define XL_SET_OP_4_17   30  /* 4.17 */
+#define XL_SET_OP_4_18   31  /* 4.18 and later: 30 is XEN_SYSCTL_dt_overlay */
+#ifdef XEN_SYSCTL_set_cpu_policy
+_Static_assert(XEN_SYSCTL_set_cpu_policy == XL_SET_OP_4_17 ||
+               XEN_SYSCTL_set_cpu_policy == XL_SET_OP_4_18,
+               "XEN_SYSCTL_set_cpu_policy is one of the numbers probed");
+#endif
+
+#ifdef XEN_SYSCTL_CPU_LEVELCAP_faulting
 _Static_assert(XL_CAP_FAULTING == XEN_SYSCTL_CPU_LEVELCAP_faulting &&
                XL_CAP_ECX == XEN_SYSCTL_CPU_LEVELCAP_ecx &&
                XL_CAP_EDX == XEN_SYSCTL_CPU_LEVELCAP_edx &&
@@ -138,10 +175,12 @@ _Static_assert(XL_CAP_FAULTING == XEN_SYSCTL_CPU_LEVELCAP_faulting &&
                XL_CAP_L7S0_EAX == XEN_SYSCTL_CPU_LEVELCAP_l7s0_eax &&
                XL_CAP_L7S0_EBX == XEN_SYSCTL_CPU_LEVELCAP_l7s0_ebx,
                "XL_CAP_* are XEN_SYSCTL_CPU_LEVELCAP_*");
+#endif
 
 struct xl_xen {
     xc_interface *xch;
     xencall_handle *xcall;
+    int set_op;     /* 0: not probed yet; > 0: the op; < 0: -errno */
 };
 
 /* errno after a failed library call, never 0. */
@@ -223,11 +262,143 @@ int xl_xen_version(struct xl_xen *x, char *buf, size_t len)
 
 int xl_xen_levelling_caps(struct xl_xen *x, uint32_t *caps)
 {
+#ifdef XEN_SYSCTL_get_cpu_levelling_caps
     errno = 0;
     if ( xc_get_cpu_levelling_caps(x->xch, caps) )
         return neg_errno();
 
     return 0;
+#else
+    /* Xen 4.22 and later: no such sysctl. */
+    return xl_xen_levelling_caps_derive(x, caps);
+#endif
+}
+
+static const struct xl_msr *find_msr(const struct xl_policy *p, uint32_t idx)
+{
+    unsigned int i;
+
+    for ( i = 0; i < p->nr_msrs; i++ )
+        if ( p->msrs[i].idx == idx )
+            return &p->msrs[i];
+    return NULL;
+}
+
+/* A register of a serialised leaf, 0 when the policy has no such leaf. */
+static uint32_t leaf_reg(const struct xl_policy *p, uint32_t leaf,
+                         uint32_t subleaf, char reg)
+{
+    unsigned int i;
+
+    for ( i = 0; i < p->nr_leaves; i++ )
+    {
+        const struct xl_leaf *l = &p->leaves[i];
+
+        if ( l->leaf != leaf || l->subleaf != subleaf )
+            continue;
+        switch ( reg )
+        {
+        case 'a': return l->a;
+        case 'b': return l->b;
+        case 'c': return l->c;
+        default:  return l->d;
+        }
+    }
+    return 0;
+}
+
+/*
+ * What amd_init_levelling() / intel_init_levelling() (xen/arch/x86/cpu/)
+ * set in levelling_caps, from the host policy:
+ *  - CPUID faulting: the host MSR policy's MSR_INTEL_PLATFORM_INFO
+ *    (0xce) bit 31, which Xen sets from cpu_has_cpuid_faulting (Intel, or
+ *    AMD when virtualised); on AMD/Hygon also CpuidUserDis
+ *    (0x80000021.eax bit 17).  Either way Xen then uses nothing else.
+ *  - AMD/Hygon masking MSRs, expected on every family but 0x11 and
+ *    family 0xf before model 0x20: leaf 1 ecx/edx, 0x80000001 ecx/edx,
+ *    7:0 eax/ebx when max_leaf >= 7, 6 ecx on family 0x15 (leaf 6 ecx
+ *    non-zero).
+ *  - Intel masking MSRs on family 6 only: Penryn (models 0x17, 0x1d)
+ *    leaf 1; Nehalem/Westmere (0x1a, 0x1e, 0x1f, 0x25, 0x2c, 0x2e, 0x2f)
+ *    leaf 1 and 0x80000001; SandyBridge (0x2a, 0x2d) also 0xd:1 eax.
+ * Xen probes each expected MSR at boot and drops the word when the probe
+ * fails (possible when Xen runs virtualised; Xen warns on its console
+ * otherwise): the answer is what Xen expects, an overstatement then.
+ */
+int xl_xen_levelling_caps_derive(struct xl_xen *x, uint32_t *caps)
+{
+    struct xl_policy *host;
+    const struct xl_msr *pi;
+    char vendor[13];
+    unsigned int family, model;
+    uint32_t max_leaf, eax1, v[3], c = 0;
+    bool amd;
+    int rc;
+
+    *caps = 0;
+    host = malloc(sizeof(*host));
+    if ( !host )
+        return -ENOMEM;
+
+    rc = xl_xen_get_policy(x, XL_POL_HOST, host);
+    if ( rc )
+        goto out;
+
+    /* Vendor, family and model as Xen's get_cpu_vendor() etc. read them. */
+    v[0] = leaf_reg(host, 0, XL_NO_SUBLEAF, 'b');
+    v[1] = leaf_reg(host, 0, XL_NO_SUBLEAF, 'd');
+    v[2] = leaf_reg(host, 0, XL_NO_SUBLEAF, 'c');
+    memcpy(vendor, v, 12);
+    vendor[12] = '\0';
+    eax1 = leaf_reg(host, 1, XL_NO_SUBLEAF, 'a');
+    family = (eax1 >> 8) & 0xf;
+    if ( family == 0xf )
+        family += (eax1 >> 20) & 0xff;
+    model = (eax1 >> 4) & 0xf;
+    if ( family >= 6 )
+        model |= ((eax1 >> 16) & 0xf) << 4;
+    amd = !strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine");
+    max_leaf = leaf_reg(host, 0, XL_NO_SUBLEAF, 'a');
+
+    pi = find_msr(host, 0xce /* MSR_INTEL_PLATFORM_INFO */);
+    if ( (pi && (pi->val & (1ULL << 31))) ||
+         (amd && (leaf_reg(host, 0x80000021, XL_NO_SUBLEAF, 'a') &
+                  (1U << 17))) )
+        c = XL_CAP_FAULTING;
+    else if ( amd )
+    {
+        if ( family != 0x11 && !(family == 0xf && model < 0x20) )
+        {
+            c = XL_CAP_ECX | XL_CAP_EDX | XL_CAP_EXTD_ECX | XL_CAP_EXTD_EDX;
+            if ( max_leaf >= 7 )
+                c |= XL_CAP_L7S0_EAX | XL_CAP_L7S0_EBX;
+            if ( family == 0x15 && max_leaf >= 6 &&
+                 leaf_reg(host, 6, XL_NO_SUBLEAF, 'c') )
+                c |= XL_CAP_THERMAL_ECX;
+        }
+    }
+    else if ( !strcmp(vendor, "GenuineIntel") && family == 6 )
+    {
+        switch ( model )
+        {
+        case 0x17: case 0x1d:
+            c = XL_CAP_ECX | XL_CAP_EDX;
+            break;
+        case 0x1a: case 0x1e: case 0x1f: case 0x25: case 0x2c: case 0x2e:
+        case 0x2f:
+            c = XL_CAP_ECX | XL_CAP_EDX | XL_CAP_EXTD_ECX | XL_CAP_EXTD_EDX;
+            break;
+        case 0x2a: case 0x2d:
+            c = XL_CAP_ECX | XL_CAP_EDX | XL_CAP_EXTD_ECX | XL_CAP_EXTD_EDX |
+                XL_CAP_XSAVE_EAX;
+            break;
+        }
+    }
+    *caps = c;
+
+ out:
+    free(host);
+    return rc;
 }
 
 /* Serialise a libxenguest policy object into *out. */
@@ -365,6 +536,62 @@ static void xl_lock_drop(int fd)
         close(fd);  /* releases the fcntl lock */
 }
 
+/*
+ * The number of XEN_SYSCTL_set_cpu_policy on this hypervisor, or -errno:
+ * -ENOSYS when it has none (see "Which operation number" above), -EPERM /
+ * -EACCES as Xen answered (Flask, interface version).  Probed once.
+ */
+static int set_op(struct xl_xen *x)
+{
+    struct xen_sysctl *sysctl;
+    struct xen_sysctl_set_cpu_policy *set;
+    int ver, op, rc;
+
+    if ( x->set_op )
+        return x->set_op;
+
+    errno = 0;
+    ver = xc_version(x->xch, XENVER_version, NULL);
+    if ( ver < 0 )
+        return neg_errno();
+    if ( ver < ((4 << 16) | 17) )
+        return x->set_op = -ENOSYS;
+    op = ver == ((4 << 16) | 17) ? XL_SET_OP_4_17 : XL_SET_OP_4_18;
+
+    sysctl = xencall_alloc_buffer(x->xcall, sizeof(*sysctl));
+    if ( !sysctl )
+        return neg_errno();
+
+    memset(sysctl, 0, sizeof(*sysctl));
+    sysctl->cmd = op;
+    sysctl->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    set = (struct xen_sysctl_set_cpu_policy *)&sysctl->u;
+    set->flags = 1U << 31;      /* no such flag: refused, nothing changes */
+    set->nr_policies = 0;
+    set->err_policy = set->err_leaf = set->err_subleaf = set->err_msr =
+        0x5a5a5a5aU;
+
+    errno = 0;
+    rc = xencall1(x->xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sysctl);
+    rc = rc < 0 ? neg_errno() : 0;
+
+    if ( rc == -EINVAL && set->err_policy == ~0U && set->err_leaf == ~0U &&
+         set->err_subleaf == ~0U && set->err_msr == ~0U )
+        x->set_op = op;
+    else if ( rc == -EPERM || rc == -EACCES )
+        x->set_op = rc;         /* denied: say so, not "no such sysctl" */
+    else
+        x->set_op = -ENOSYS;    /* absent, or the number means another op */
+
+    xencall_free_buffer(x->xcall, sysctl);
+    return x->set_op;
+}
+
+int xl_xen_set_op(struct xl_xen *x)
+{
+    return set_op(x);
+}
+
 /* One XEN_SYSCTL_set_cpu_policy: set (pv/hvm) or reset (both NULL). */
 static int set_cpu_policy(struct xl_xen *x, const struct xl_policy *pv,
                           const struct xl_policy *hvm, uint32_t flags,
@@ -380,7 +607,7 @@ static int set_cpu_policy(struct xl_xen *x, const struct xl_policy *pv,
     struct xen_sysctl_set_cpu_policy *set;
     void *leaves[2] = { NULL, NULL }, *msrs[2] = { NULL, NULL };
     unsigned int i, nr = 0;
-    int rc, lockfd = -1;
+    int rc, op, lockfd = -1;
 
     if ( err )
         err->index = err->leaf = err->subleaf = err->msr = ~0U;
@@ -393,6 +620,10 @@ static int set_cpu_policy(struct xl_xen *x, const struct xl_policy *pv,
     if ( !pv && !hvm && !(flags & XEN_SYSCTL_CPU_POLICY_RESET) )
         return -EINVAL;
 
+    op = set_op(x);
+    if ( op < 0 )
+        return op;
+
     sysctl = xencall_alloc_buffer(x->xcall, sizeof(*sysctl));
     if ( !sysctl )
     {
@@ -401,7 +632,7 @@ static int set_cpu_policy(struct xl_xen *x, const struct xl_policy *pv,
     }
 
     memset(sysctl, 0, sizeof(*sysctl));
-    sysctl->cmd = XEN_SYSCTL_set_cpu_policy;
+    sysctl->cmd = op;
     sysctl->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
     set = (struct xen_sysctl_set_cpu_policy *)&sysctl->u;
     set->err_policy = set->err_leaf = set->err_subleaf = set->err_msr = ~0U;

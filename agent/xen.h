@@ -23,8 +23,26 @@ void xl_xen_close(struct xl_xen *x);
 /* "4.17.5-pre" style version string (major.minor + extraversion). */
 int xl_xen_version(struct xl_xen *x, char *buf, size_t len);
 
-/* XEN_SYSCTL_get_cpu_levelling_caps, as XL_CAP_* bits. */
+/*
+ * XEN_SYSCTL_get_cpu_levelling_caps, as XL_CAP_* bits; on a Xen without
+ * that sysctl (4.22 and later), xl_xen_levelling_caps_derive().
+ */
 int xl_xen_levelling_caps(struct xl_xen *x, uint32_t *caps);
+
+/*
+ * The levelling capabilities Xen's CPU vendor code sets up, derived from
+ * the host policy (CPUID faulting, vendor, family, model): see xen.c and
+ * xenlevel(8).  What Xen expects to find: a masking MSR that Xen's boot
+ * probe did not find is not seen here.
+ */
+int xl_xen_levelling_caps_derive(struct xl_xen *x, uint32_t *caps);
+
+/*
+ * The XEN_SYSCTL_set_cpu_policy number on this hypervisor, found by probing
+ * (30 on 4.17, 31 from 4.18 on); -ENOSYS when it has none, -EPERM/-EACCES
+ * when the probe was denied.
+ */
+int xl_xen_set_op(struct xl_xen *x);
 
 /*
  * XEN_SYSCTL_get_cpu_policy for one XL_POL_* index.  -EOPNOTSUPP (or the

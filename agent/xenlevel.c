@@ -1336,7 +1336,7 @@ int main(int argc, char **argv)
     bool lvl_set = false;
     const char *cmd;
     char **cargv;
-    int c, cargc, rc;
+    int c, cargc;
 
     log_init(XL_LOG_INFO, -1);
     while ( (c = getopt_long(argc, argv, "+c:H:vqhV", opts, NULL)) != -1 )

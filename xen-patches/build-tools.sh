@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build the tools libraries of the PATCHED tree (Debian's source +
-# xen-patches/series) that a caller of xc_set_system_cpu_policy() needs:
+# xen-patches/4.17/series) that a caller of xc_set_system_cpu_policy() needs:
 # libxenguest and what it links against (libxenctrl, libxencall,
 # libxenevtchn, libxengnttab, libxenforeignmemory, libxendevicemodel,
 # libxentoolcore, libxentoollog), and print the directory holding them.
@@ -25,6 +25,8 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# The 4.17 series (4.20 and master build their toolstack in build-xen.sh).
+sdir="$here/4.17"
 cache=${XENLEVEL_CACHE:-/var/cache/xenlevel}
 jobs=${XENLEVEL_JOBS:-2}
 # The distribution's interpreter, not a version-manager shim (see
@@ -40,8 +42,8 @@ conf="--disable-stubdom --disable-qemu-traditional --disable-seabios
       --with-system-seabios=/nonexistent --with-system-ovmf=/nonexistent"
 libs="toolcore toollog evtchn gnttab call foreignmemory devicemodel ctrl guest"
 
-patches=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/series")
-key=$( (cd "$here" && echo "$ver"; cat series $patches; echo $conf; echo $libs) |
+patches=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$sdir/series")
+key=$( (cd "$sdir" && echo "$ver"; cat series $patches; echo $conf; echo $libs) |
        sha256sum | cut -c1-16)
 out="$cache/xen-tools-$key"
 
@@ -76,7 +78,7 @@ cp -a "$src" "$tmp/src"
 rm -rf "$tmp/src/.pc"
 for p in $patches; do
     log "applying $p"
-    patch -d "$tmp/src" -p1 --batch --forward --quiet < "$here/$p" >&2
+    patch -d "$tmp/src" -p1 --batch --forward --quiet < "$sdir/$p" >&2
 done
 
 cd "$tmp/src"
@@ -106,7 +108,7 @@ cp -aL tools/include "$tmp/out/include"
 echo "-L$out/lib -lxenguest -lxenctrl -lxendevicemodel -lxenforeignmemory" \
      "-lxengnttab -lxenevtchn -lxencall -lxentoollog -lxentoolcore -lz" \
      > "$tmp/out/libs"
-(cd "$here" && echo "source $ver"; echo "configure $(echo $conf)"; cat series) \
+(cd "$sdir" && echo "source $ver"; echo "configure $(echo $conf)"; cat series) \
     > "$tmp/out/inputs"
 
 mv -T "$tmp/out" "$out" 2>/dev/null || [ -f "$out/libs" ]

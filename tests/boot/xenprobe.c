@@ -16,6 +16,11 @@
  *                              unchanged, and be accepted with
  *                              XL_XEN_SET_BEYOND_DEFAULT
  *   xenprobe reset             restore the boot-time defaults
+ *   xenprobe caps              "XENPROBE caps sysctl=0x.. derived=0x.."
+ *                              (sysctl: xl_xen_levelling_caps(), which on
+ *                              a Xen without the sysctl is the derivation)
+ *   xenprobe set-op            the XEN_SYSCTL_set_cpu_policy number the
+ *                              agent's probe found, or its -errno
  *   xenprobe floor N FILE      the benchmark floor: N times (a) get both
  *                              defaults + set them back (the sysctl pair,
  *                              no process start), (b) one fsync'd atomic
@@ -247,7 +252,12 @@ static int cmd_create(xc_interface *xch, struct xl_xen *x, const char *type)
         .grant_opts = XEN_DOMCTL_GRANT_version(1),
     };
     xc_physinfo_t info = {};
+    /* Any free domid: 0 up to 4.21, DOMID_ANY since 4.22. */
+#ifdef DOMID_ANY
+    uint32_t domid = DOMID_ANY;
+#else
     uint32_t domid = 0;
+#endif
     char prefix[64];
     int rc;
 
@@ -672,6 +682,17 @@ static int cmd_floor(struct xl_xen *x, unsigned int n, const char *file)
     return 0;
 }
 
+static int cmd_caps(struct xl_xen *x)
+{
+    uint32_t sys = 0, der = 0;
+    int rc1 = xl_xen_levelling_caps(x, &sys);
+    int rc2 = xl_xen_levelling_caps_derive(x, &der);
+
+    printf("XENPROBE caps sysctl=%#x rc=%d derived=%#x rc=%d\n",
+           sys, rc1, der, rc2);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct xl_xen *x = NULL;
@@ -708,6 +729,13 @@ int main(int argc, char **argv)
         rc = cmd_beyond_default(x);
     else if ( !strcmp(argv[1], "reset") )
         rc = cmd_reset(x);
+    else if ( !strcmp(argv[1], "caps") )
+        rc = cmd_caps(x);
+    else if ( !strcmp(argv[1], "set-op") )
+    {
+        printf("XENPROBE set-op %d\n", xl_xen_set_op(x));
+        rc = 0;
+    }
     else if ( !strcmp(argv[1], "floor") && argc == 4 )
         rc = cmd_floor(x, (unsigned int)atoi(argv[2]), argv[3]);
     else
@@ -722,6 +750,6 @@ int main(int argc, char **argv)
  usage:
     fprintf(stderr, "usage: xenprobe defaults | create pv|hvm | above-max | "
             "set-same | clear WORD:BIT|auto | beyond-default | reset | "
-            "floor N FILE\n");
+            "caps | set-op | floor N FILE\n");
     return 1;
 }

@@ -8,12 +8,15 @@
 #                             GUESTFPU <its kernel's x86/fpu and xstate lines>)
 #   XG-RESULT NAME reason=... how it ended (xl log) and how long it took
 XG=${XG:-/sysroot/xg}
-XB=/usr/lib/xen-4.17/bin
+# Where xenstored, xen-init-dom0, xenconsoled are; XG_OWN_TOOLS=1: the
+# image already has its own toolstack there (boot --xen-tools, another
+# Xen's), so the root-dir's 4.17 overlay is not copied.
+XB=${XB:-/usr/lib/xen-4.17/bin}
 
 # xg_toolstack: tools into dom0's root (never overwriting), xenstored,
 # xen-init-dom0, xenconsoled.
 xg_toolstack() {
-    cp -a -n "$XG/overlay/." / || return 1
+    [ -n "${XG_OWN_TOOLS:-}" ] || cp -a -n "$XG/overlay/." / || return 1
     for _xgm in xen-privcmd xen-evtchn xenfs xen-gntdev xen-gntalloc; do modprobe -q "$_xgm" 2> /dev/null; done
     grep -q '^[^ ]* /proc/xen xenfs ' /proc/mounts || mount -t xenfs xenfs /proc/xen
     mkdir -p /var/run/xenstored /var/lib/xenstored /var/log/xen/console /var/lib/xen \

@@ -9,6 +9,10 @@
 #                       root: the real root is mounted; the commands run at
 #                       pre-pivot after 55xenlevel's pre-pivot hook.
 #   XENLEVEL_TEST_CMDS  file of shell commands (sourced after lib.sh)
+#   XENLEVEL_TEST_XEN_TOOLS  another Xen's toolstack (DESTDIR of its
+#                       install-tools): its libraries into /usr/lib, its
+#                       tools instead of Debian's 4.17 ones (dracut runs
+#                       with LD_LIBRARY_PATH=$XENLEVEL_TEST_XEN_TOOLS/usr/lib)
 
 check() {
     return 255
@@ -16,6 +20,44 @@ check() {
 
 depends() {
     echo xenlevel
+    return 0
+}
+
+# Debian's 4.17 tools: the real binaries, not Debian's /usr/sbin/xl and
+# /usr/bin/xen-cpuid wrappers (they read /sys/hypervisor/version).
+_xen417_install() {
+    inst_binary /usr/lib/xen-4.17/bin/xen-cpuid /usr/bin/xen-cpuid || {
+        dfatal "xenleveltest: /usr/lib/xen-4.17/bin/xen-cpuid (xen-utils-4.17) is needed"
+        return 1
+    }
+    inst_binary /usr/lib/xen-4.17/bin/xl /usr/sbin/xl || :
+    inst_libdir_file "libgcc_s.so*" || :
+    [[ -f /etc/xen/xl.conf ]] && inst_simple /etc/xen/xl.conf
+    return 0
+}
+
+# Another Xen's toolstack (no Debian 4.17 Xen library in this image: the
+# loader finds only these, in /usr/lib).  The guest tools are where
+# tests/boot/guest/guests.sh's XB points for it: /usr/lib/xen/bin.
+_xen_tools_install() {
+    local _t=$XENLEVEL_TEST_XEN_TOOLS _f _d
+    mkdir -p "$initdir/usr/lib" "$initdir/usr/lib/xen/bin"
+    cp -a "$_t"/usr/lib/lib*.so* "$initdir/usr/lib/" || return 1
+    for _f in xen-cpuid:/usr/bin/xen-cpuid xl:/usr/sbin/xl \
+              xenstored:/usr/lib/xen/bin/xenstored \
+              xenconsoled:/usr/lib/xen/bin/xenconsoled \
+              xen-init-dom0:/usr/lib/xen/bin/xen-init-dom0 \
+              xenconsole:/usr/lib/xen/bin/xenconsole; do
+        for _d in usr/sbin usr/bin usr/lib/xen/bin usr/libexec/xen/bin; do
+            [[ -x $_t/$_d/${_f%%:*} ]] || continue
+            inst_binary "$_t/$_d/${_f%%:*}" "${_f#*:}" || return 1
+            continue 2
+        done
+        dfatal "xenleveltest: ${_f%%:*} not found in $_t"
+        return 1
+    done
+    inst_libdir_file "libgcc_s.so*" || :
+    [[ -f $_t/etc/xen/xl.conf ]] && inst_simple "$_t/etc/xen/xl.conf" /etc/xen/xl.conf
     return 0
 }
 
@@ -34,15 +76,11 @@ install() {
         ln -sf /usr/bin/busybox "$initdir/usr/lib/xenleveltest/bin/$_a"
     done
 
-    # The real tools, not Debian's /usr/sbin/xl and /usr/bin/xen-cpuid
-    # wrappers (they read /sys/hypervisor/version).
-    inst_binary /usr/lib/xen-4.17/bin/xen-cpuid /usr/bin/xen-cpuid || {
-        dfatal "xenleveltest: /usr/lib/xen-4.17/bin/xen-cpuid (xen-utils-4.17) is needed"
-        return 1
-    }
-    inst_binary /usr/lib/xen-4.17/bin/xl /usr/sbin/xl || :
-    inst_libdir_file "libgcc_s.so*" || :
-    [[ -f /etc/xen/xl.conf ]] && inst_simple /etc/xen/xl.conf
+    if [[ $XENLEVEL_TEST_XEN_TOOLS ]]; then
+        _xen_tools_install || return 1
+    else
+        _xen417_install || return 1
+    fi
 
     inst_simple "$moddir/lib.sh" /usr/lib/xenleveltest/lib.sh
     inst_script "$moddir/run.sh" /usr/lib/xenleveltest/run
