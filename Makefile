@@ -169,8 +169,8 @@ xen-tools:
 
 # Test-only user of xc_set_system_cpu_policy(), static against xen-tools
 # (boot case 80).
-build/tests/xgprobe: tests/boot/xgprobe.c xen-patches/build-tools.sh xen-patches/series \
-                     $(wildcard xen-patches/*.patch)
+build/tests/xgprobe: tests/boot/xgprobe.c xen-patches/build-tools.sh xen-patches/4.17/series \
+                     $(wildcard xen-patches/4.17/*.patch)
 	@mkdir -p build/tests
 	d=$$(xen-patches/build-tools.sh) && \
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -I"$$d/include" -static -o $@ \

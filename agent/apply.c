@@ -173,7 +173,7 @@ int xl_set_error(int rc, const struct xl_set_err *e, bool beyond,
     case -ENOSYS:
         snprintf(reason, len, "this Xen cannot take default CPU policies "
                  "(no XEN_SYSCTL_set_cpu_policy): boot a hypervisor built "
-                 "with the xenlevel patch series (xen-patches/series); "
+                 "with the xenlevel patch series (xen-patches/VERSION/series); "
                  "nothing was changed");
         return XL_EXIT_NOSYSCTL;
 

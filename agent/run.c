@@ -220,7 +220,7 @@ static void unpatched_reason(const char *root, const char *xen_version,
         snprintf(buf, len, "unpatched hypervisor: this Xen %s cannot take "
                  "default CPU policies (no XEN_SYSCTL_set_cpu_policy): boot "
                  "a hypervisor built with the xenlevel patch series "
-                 "(xen-patches/series; package xen-hypervisor-4.17-xenlevel-"
+                 "(xen-patches/VERSION/series; package xen-hypervisor-4.17-xenlevel-"
                  "amd64, %s); nothing was changed", xen_version,
                  XL_PATCHED_XEN);
 }

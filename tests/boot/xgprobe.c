@@ -1,6 +1,6 @@
 /*
  * xgprobe - test-only user of the series' libxenguest call
- * xc_set_system_cpu_policy() (xen-patches/0006), linked statically against
+ * xc_set_system_cpu_policy() (xen-patches/4.17/0006), linked statically against
  * the PATCHED tree's tools libraries (xen-patches/build-tools.sh) and run in
  * dom0 on the patched hypervisor (boot case 80).  Unlike xenprobe it does
  * not go through agent/xen.c: everything here is libxenguest/libxenctrl of

@@ -85,7 +85,7 @@ static void test_apply(void)
         { "installs both defaults in one call", "AuthenticAMD",
           XL_BIT_SHA, 0, 0, false, false, XL_EXIT_OK, 1, "" },
         { "unpatched xen (ENOSYS)", "AuthenticAMD", XL_BIT_SHA, -ENOSYS, 0,
-          false, false, XL_EXIT_NOSYSCTL, 1, "xen-patches/series" },
+          false, false, XL_EXIT_NOSYSCTL, 1, "xen-patches/VERSION/series" },
         { "no HVM in Xen (EOPNOTSUPP)", "AuthenticAMD", XL_BIT_SHA,
           -EOPNOTSUPP, 0, false, false, XL_EXIT_NOHVM, 1, "no HVM support" },
         { "XSM denies (EPERM)", "AuthenticAMD", XL_BIT_SHA, -EPERM, 0,
