@@ -206,7 +206,7 @@ $(VB)/%.o: agent/%.c $(GEN) agent/*.h $(XEN_OUT)/xen
 	@mkdir -p $(VB)
 	$(CC) $(CPPFLAGS) $(V_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(VB)/xenlevel: $(CORE_OBJ) build/agent/host.o build/agent/xenlevel.o \
+$(VB)/xenlevel: $(CORE_OBJ) build/agent/host.o build/agent/compare-cmd.o build/agent/xenlevel.o \
                 $(VB)/xen.o $(VB)/xs.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(INIH_LIBS) $(V_LIBS)
 
