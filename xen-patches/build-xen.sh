@@ -21,11 +21,13 @@
 #                          Flask hook and access vector (0005), which
 #                          Debian's configuration (XSM off) never builds;
 #                          checks that the built policy grants dom0
-#                          xen2:set_cpu_policy.  Cached in
+#                          xen2:set_cpu_policy; also writes xenpolicy-deny,
+#                          the same policy without that permission (boot
+#                          case 87).  Cached in
 #                          $XENLEVEL_CACHE/xen-flask-<key>/ (key: source
 #                          version + series + patches + the config lines)
-#   build-xen.sh --print-key
-#                          the cache directory build-xen.sh would use
+#   build-xen.sh [--flask] --print-key
+#                          the cache directory build-xen.sh [--flask] would use
 #
 # Output (stdout, one line): $XENLEVEL_CACHE/xen-<key>/xen (4.17) or
 # $XENLEVEL_CACHE/xen-<version>-<key>/xen, where <key> is the first 16 hex
@@ -73,12 +75,13 @@ if [ "${1:-}" = "--stock" ]; then
     exit 0
 fi
 print_key= flask=
-case ${1:-} in
-    --print-key) print_key=1 ;;
-    --flask) flask=1 ;;
-    "") ;;
-    *) echo "usage: $0 [--stock|--flask|--print-key]" >&2; exit 2 ;;
-esac
+for a in "$@"; do
+    case $a in
+        --print-key) print_key=1 ;;
+        --flask) flask=1 ;;
+        *) echo "usage: $0 [--stock | [--flask] [--print-key]]" >&2; exit 2 ;;
+    esac
+done
 
 sdir="$here/$ver"
 [ -f "$sdir/series" ] || { log "XEN_VERSION=$ver: no $sdir/series (versions: $(cd "$here" && ls -d */ | tr -d / | tr '\n' ' '))"; exit 2; }
@@ -121,7 +124,8 @@ if [ -n "$flask" ]; then
     [ -z "$upstream" ] || { log "--flask: 4.17 only"; exit 2; }
     key=$( (cd "$sdir" && echo "${XEN_DEB_VERSION:-4.17.5+72-g01140da4e8-1}"
             cat series $patches; echo "XEN_VENDORVERSION=$vendor"
-            echo "$flask_config") | sha256sum | cut -c1-16)
+            echo "$flask_config"; echo "outputs: xen xenpolicy xenpolicy-deny") |
+          sha256sum | cut -c1-16)
     out="$cache/xen-flask-$key"
 fi
 
@@ -204,6 +208,20 @@ if [ -z "$upstream" ]; then
         log "flask: $av"
         log "flask: hooks.o built; policy $(basename "$pol") names set_cpu_policy"
         cp "$pol" "$tmp/out/xenpolicy"
+        # The same policy without dom0's xen2:set_cpu_policy, for boot case
+        # 87: loaded with flask-loadpolicy, it must make the agent say
+        # "denied" (exit 15) and leave the defaults as they were.
+        dom0te=$tmp/src/tools/flask/policy/modules/dom0.te
+        sed -i 's/coverage_op set_cpu_policy$/coverage_op/' "$dom0te"
+        ! grep -q 'coverage_op set_cpu_policy' "$dom0te" ||
+            { log "cannot drop set_cpu_policy from $dom0te"; exit 1; }
+        mkdir "$tmp/deny"
+        make -s -f "$tmp/src/tools/flask/policy/Makefile.common" \
+            -C "$tmp/src/tools/flask/policy" XEN_ROOT="$tmp/src" \
+            FLASK_BUILD_DIR="$tmp/deny" POLICY_FILENAME="$tmp/out/xenpolicy-deny" >&2
+        cmp -s "$tmp/out/xenpolicy" "$tmp/out/xenpolicy-deny" &&
+            { log "the deny policy is the full one"; exit 1; }
+        log "flask: xenpolicy-deny built (dom0 without xen2:set_cpu_policy)"
     fi
 else
     # Build dependencies of the toolstack (the issue's list + liblz4 for
