@@ -183,7 +183,7 @@ int xl_set_error(int rc, const struct xl_set_err *e, bool beyond,
         return XL_EXIT_NOHVM;
 
     case -EPERM:
-        snprintf(reason, len, "Xen denied XEN_SYSCTL_set_cpu_policy (EPERM): "
+        snprintf(reason, len, "Xen denied XEN_SYSCTL_set_cpu_policy (XSM): "
                  "an XSM/Flask policy without xen2:set_cpu_policy for this "
                  "domain, or a Flask-enabled Xen without the xenlevel patch "
                  "series; nothing was changed");

@@ -33,12 +33,14 @@
  *    XEN_SYSCTL_set_cpu_policy refuses it with -EINVAL and rewrites every
  *    err_* field to ~0 (it reports err_* whatever the outcome), changing
  *    nothing; a hypervisor without it answers -ENOSYS (or -EPERM with
- *    Flask), leaving them as they were.  Any other answer means the number
+ *    Flask, which denies unknown sysctls), leaving them as they were.  Any other answer means the number
  *    belongs to something else: -ENOSYS, "no such sysctl".  (The series also adds
  *    libxenguest's xc_set_system_cpu_policy(), which Debian's libraries do
  *    not have.)  Errors are passed on as Xen gave them, so that the caller
- *    tells apart -ENOSYS (no such sysctl), -EOPNOTSUPP (no HVM), -EPERM /
- *    -EACCES (XSM denial / interface version) and a refused policy.
+ *    tells apart -ENOSYS (no such sysctl), -EOPNOTSUPP (no HVM), -EPERM
+ *    (XSM denial: Flask's AVC answers -EACCES, which eacces_meaning()
+ *    tells from an interface version mismatch, -EACCES) and a refused
+ *    policy.
  *
  *  - xl's lock.  A domain xl builds copies the default (leaves and MSRs)
  *    at creation; later xc_cpuid_apply_policy() re-reads the default's
@@ -537,9 +539,33 @@ static void xl_lock_drop(int fd)
 }
 
 /*
+ * Xen answers -EACCES both for a sysctl interface version it does not know
+ * (checked first, in do_sysctl()) and for an XSM/Flask denial (the AVC's
+ * answer).  Tell them apart with XEN_SYSCTL_physinfo, issued the same way
+ * with the same interface version: if Xen takes it, the version is right
+ * and the -EACCES was a denial, returned as -EPERM.  Any other answer
+ * to physinfo leaves -EACCES (interface version).
+ */
+static int eacces_meaning(struct xl_xen *x)
+{
+    struct xen_sysctl *sysctl = xencall_alloc_buffer(x->xcall, sizeof(*sysctl));
+    int rc;
+
+    if ( !sysctl )
+        return -EACCES;
+    memset(sysctl, 0, sizeof(*sysctl));
+    sysctl->cmd = XEN_SYSCTL_physinfo;
+    sysctl->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    rc = xencall1(x->xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sysctl);
+    xencall_free_buffer(x->xcall, sysctl);
+    return rc < 0 ? -EACCES : -EPERM;
+}
+
+/*
  * The number of XEN_SYSCTL_set_cpu_policy on this hypervisor, or -errno:
- * -ENOSYS when it has none (see "Which operation number" above), -EPERM /
- * -EACCES as Xen answered (Flask, interface version).  Probed once.
+ * -ENOSYS when it has none (see "Which operation number" above), -EPERM
+ * (XSM denial) or -EACCES (interface version).  Probed once per handle,
+ * unless denied.
  */
 static int set_op(struct xl_xen *x)
 {
@@ -574,12 +600,19 @@ static int set_op(struct xl_xen *x)
     errno = 0;
     rc = xencall1(x->xcall, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)sysctl);
     rc = rc < 0 ? neg_errno() : 0;
+    if ( rc == -EACCES )
+        rc = eacces_meaning(x);
 
     if ( rc == -EINVAL && set->err_policy == ~0U && set->err_leaf == ~0U &&
          set->err_subleaf == ~0U && set->err_msr == ~0U )
         x->set_op = op;
     else if ( rc == -EPERM || rc == -EACCES )
-        x->set_op = rc;         /* denied: say so, not "no such sysctl" */
+    {
+        /* Denied: say so, not "no such sysctl"; not cached, as a policy
+         * loaded later (flask-loadpolicy) may allow it. */
+        xencall_free_buffer(x->xcall, sysctl);
+        return rc;
+    }
     else
         x->set_op = -ENOSYS;    /* absent, or the number means another op */
 
@@ -678,6 +711,8 @@ static int set_cpu_policy(struct xl_xen *x, const struct xl_policy *pv,
     rc = rc < 0 ? neg_errno() : 0;
 
     xl_lock_drop(lockfd);
+    if ( rc == -EACCES )
+        rc = eacces_meaning(x);
 
     if ( rc && err )
     {

@@ -71,7 +71,9 @@ struct xl_xen_err {
  *   -ENOSYS          this hypervisor has no such sysctl (unpatched Xen);
  *   -EOPNOTSUPP      Xen cannot take an HVM default (no HVM support);
  *   -EPERM           denied by XSM/Flask (a Flask Xen without the series
- *                    answers this too);
+ *                    answers this too; Flask's own -EACCES for a known
+ *                    op is returned as -EPERM once XEN_SYSCTL_physinfo
+ *                    shows the interface version is right);
  *   -EACCES          sysctl interface version mismatch;
  *   -EINVAL, -ERANGE, -E2BIG  the content was refused, *err says where
  *                    (index ~0 when Xen named no policy);
