@@ -141,6 +141,7 @@ struct globals {
     struct xl_host_edge he;     /* Xen and xenstore, opened when needed */
     struct xl_edge edge;
     const struct xl_host *host; /* watch: this host, read at start-up */
+    struct xl_persist_cache *persisted; /* watch: the persisted level */
 };
 
 /* What the orchestration (run.c, source.c) needs of the command line. */
@@ -154,6 +155,7 @@ static struct xl_run run_of(const struct globals *g)
         .owner = XL_STATE_OWNER,
         .edge = &g->edge,
         .host = g->host,
+        .persisted = g->persisted,
     };
 
     return r;
@@ -901,7 +903,9 @@ static void sd_notify_ready(void)
 /*
  * The watcher.  What does not change in a boot is read once at start-up:
  * the site config (main), this host's facts (version, caps, policies, the
- * native defaults), the Xen and xenstore connections.  Per event: read and
+ * native defaults), the Xen and xenstore connections.  Between events it
+ * keeps the persisted level's generation, checked by the file's identity
+ * (store.h, struct xl_persist_cache).  Per event: read and
  * parse the published level, then xl_run_apply (lock, generation rule,
  * set, read-back, guests, persist with fsync, records).  Each event's time
  * from the xenstore event to the status written is logged with where it
@@ -909,6 +913,7 @@ static void sd_notify_ready(void)
  */
 static int cmd_watch(struct globals *g, int argc, char **argv)
 {
+    static struct xl_persist_cache persisted;
     struct xl_xs *xs = NULL;
     struct xl_host *h = NULL;
     char fired[512], used[300];
@@ -917,6 +922,8 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
     (void)argv;
     if ( argc - optind != 0 )
         return usage_error("watch: %s", "takes no arguments");
+    /* The persisted level it wrote last: a stat instead of a parse. */
+    g->persisted = &persisted;
     rc = xl_xs_open(&xs);
     if ( rc || (rc = xl_xs_watch(xs, g->cfg.xenstore_path)) )
     {
