@@ -273,13 +273,12 @@ int xl_state_dir_check(const char *dir, uid_t owner, struct xl_err *err)
 
 /*
  * Create the directory of a state file if needed, then check it.  An
- * existing directory (the usual case) costs one stat: the mkdir of every
- * component is only tried when it is missing.
+ * existing directory (the usual case) costs one stat, the check's: the
+ * mkdir of every component is only tried when it is missing.
  */
 static int state_dir(const char *path, uid_t owner, struct xl_err *err)
 {
     char dir[PATH_MAX];
-    struct stat st;
     int rc;
 
     if ( (rc = dir_of(path, dir, sizeof(dir))) )
@@ -287,8 +286,10 @@ static int state_dir(const char *path, uid_t owner, struct xl_err *err)
         xl_err_set(err, path, 0, NULL, "path too long");
         return rc;
     }
-    if ( stat(dir, &st) < 0 && (rc = make_dir_of(path, dir, sizeof(dir),
-                                                 err)) )
+    rc = xl_state_dir_check(dir, owner, err);
+    if ( rc != -ENOENT )
+        return rc;
+    if ( (rc = make_dir_of(path, dir, sizeof(dir), err)) )
         return rc;
     return xl_state_dir_check(dir, owner, err);
 }
