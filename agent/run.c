@@ -450,9 +450,10 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     }
     LAP(persist);
     xl_run_record(run, &st);
+    LAP(record);
     if ( !rq->boot )
         xl_run_record_xs(run, &st);
-    LAP(record);
+    LAP(record_xs);
  out:
 #undef LAP
     if ( rq->json )

@@ -990,11 +990,13 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
         log_info("watch: level %s generation %" PRIu64 ": %s (exit %d) in "
                  "%.2f ms from the xenstore event (xenstore read+parse %.2f, "
                  "lock+rule %.2f, host %.2f, check+set+read-back %.2f, "
-                 "guests %.2f, persist %.2f, records %.2f ms)", l.name,
+                 "guests %.2f, persist %.2f, status record %.2f, "
+                 "xenstore status %.2f ms)", l.name,
                  l.generation, rc ? "not applied" : "applied", rc,
                  (xl_run_now_us() - t0) / 1e3, (t1 - t0) / 1e3,
                  tm.lock / 1e3, tm.host / 1e3, tm.set / 1e3,
-                 tm.guests / 1e3, tm.persist / 1e3, tm.record / 1e3);
+                 tm.guests / 1e3, tm.persist / 1e3, tm.record / 1e3,
+                 tm.record_xs / 1e3);
     }
     g->host = NULL;
     free(h);
