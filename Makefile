@@ -152,6 +152,13 @@ build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(XEN_CFLAGS) -o $@ tests/boot/xenprobe.c agent/xen.c \
 	    $(shell $(PKG_CONFIG) --libs xencontrol xenguest xencall)
 
+# Test-only publisher of tests/boot/bench: the watcher timed with no
+# process starting or exiting beside it.
+build/tests/xspub: tests/boot/xspub.c
+	@mkdir -p build/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ tests/boot/xspub.c \
+	    $(shell $(PKG_CONFIG) --libs xenstore)
+
 xen:
 	@start=$$(date +%s); \
 	XEN_VERSION=$(XEN_VERSION) nice -n 10 xen-patches/build-xen.sh && \

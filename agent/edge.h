@@ -23,6 +23,8 @@
 #include "err.h"
 #include "xen.h"
 
+struct xl_persist_cache;
+
 struct xl_edge {
     void *ctx;
     /*
@@ -59,6 +61,10 @@ struct xl_run {
     const struct xl_host *host; /* the watcher: this host's facts, read
                                    once at start-up (they do not change
                                    in a boot); NULL: read them each run */
+    struct xl_persist_cache *persisted;
+                                /* the watcher: what it knows of the
+                                   persisted level (store.h); NULL: read
+                                   it each run */
 };
 
 /*

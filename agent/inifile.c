@@ -32,6 +32,12 @@ struct ctx {
 int xl_read_file(const char *path, char **buf, size_t *len,
                  struct xl_err *err)
 {
+    return xl_read_file_st(path, buf, len, NULL, err);
+}
+
+int xl_read_file_st(const char *path, char **buf, size_t *len,
+                    struct stat *id, struct xl_err *err)
+{
     struct stat st;
     char *data = NULL;
     size_t got = 0, cap;
@@ -55,6 +61,8 @@ int xl_read_file(const char *path, char **buf, size_t *len,
         xl_err_set(err, path, 0, NULL, "cannot stat: %s", strerror(errno));
         goto out;
     }
+    if ( id )
+        *id = st;
     /* The null device reads as empty ("-c /dev/null": no site config). */
     if ( S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
          minor(st.st_rdev) == 3 )

@@ -53,6 +53,15 @@ struct xl_ini {
 int xl_read_file(const char *path, char **buf, size_t *len,
                  struct xl_err *err);
 
+/*
+ * The same, and *id (if not NULL) gets the fstat of the file that was read
+ * (its identity: st_dev, st_ino, st_size, st_mtim, st_ctim), taken on the
+ * open descriptor, so it names exactly the content returned.
+ */
+struct stat;
+int xl_read_file_st(const char *path, char **buf, size_t *len,
+                    struct stat *id, struct xl_err *err);
+
 int xl_ini_parse(const char *name, const char *text,
                  const struct xl_ini_schema *schema, unsigned int nr_schema,
                  struct xl_ini *ini, struct xl_err *err);

@@ -156,8 +156,13 @@ void xl_run_record(const struct xl_run *run, const struct xl_status *st)
 
     if ( xl_status_format(st, buf, sizeof(buf)) )
         return;
-    if ( xl_write_state(run->cfg->status, buf, strlen(buf), 0644, run->owner,
-                        &err) )
+    /*
+     * The status record describes the running boot (on /run): replaced
+     * atomically (one writer, one parser, rename), not synced; the boot
+     * record below and the persisted level are.
+     */
+    if ( xl_write_state_ex(run->cfg->status, buf, strlen(buf), 0644,
+                           run->owner, XL_WRITE_NOSYNC, NULL, &err) )
         log_warnx("status record: %s", xl_err_str(&err, ebuf, sizeof(ebuf)));
     if ( strcmp(st->stage, "initramfs") && strcmp(st->stage, "sync") )
         return;
@@ -342,8 +347,8 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     }
     if ( !rq->dry && !rq->boot && !rq->chosen )
     {
-        if ( xl_generation_check(l, cfg->persist, rq->force, &persisted,
-                                 &err) )
+        if ( xl_generation_check_cached(l, cfg->persist, rq->force,
+                                        run->persisted, &persisted, &err) )
         {
             xl_err_str(&err, buf, sizeof(buf));
             log_warnx("%s", buf);
@@ -422,7 +427,8 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     xl_status_make(&st, rq->stage, "levelled", rq->cause ? rq->cause : "",
                    l, rq->source, rq->reason ? rq->reason : "", 0);
     prc = rq->persist ?
-          xl_persist_level_owner(l, cfg->persist, run->owner, &err) : 0;
+          xl_persist_level_cached(l, cfg->persist, run->owner,
+                                  run->persisted, &err) : 0;
     if ( !prc && rq->persist && rq->force )
         prc = write_floor(run, persisted, l, &err);
     if ( prc == XL_WRITE_UNSYNCED )
@@ -444,9 +450,10 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     }
     LAP(persist);
     xl_run_record(run, &st);
+    LAP(record);
     if ( !rq->boot )
         xl_run_record_xs(run, &st);
-    LAP(record);
+    LAP(record_xs);
  out:
 #undef LAP
     if ( rq->json )

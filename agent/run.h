@@ -47,7 +47,8 @@ struct xl_run_times {
     uint64_t set;               /* check, build, set, read-back */
     uint64_t guests;            /* running guests above the level */
     uint64_t persist;           /* the persisted level (fsync'd) */
-    uint64_t record;            /* status record, xenstore status */
+    uint64_t record;            /* the status record (file) */
+    uint64_t record_xs;         /* the xenstore status */
 };
 
 /* CLOCK_MONOTONIC in microseconds. */

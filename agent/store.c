@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "inifile.h"
 #include "level.h"
 #include "store.h"
 #include "xs.h"
@@ -107,14 +108,30 @@ static int temp_name(const char *path, char *tmp, size_t len)
 int xl_write_atomic(const char *path, const char *data, size_t len,
                     unsigned int mode, struct xl_err *err)
 {
+    return xl_write_atomic_ex(path, data, len, mode, 0, NULL, err);
+}
+
+int xl_write_atomic_ex(const char *path, const char *data, size_t len,
+                       unsigned int mode, unsigned int flags, struct stat *id,
+                       struct xl_err *err)
+{
     char dir[PATH_MAX], tmp[PATH_MAX + 32];
     struct stat st;
     int fd = -1, dfd = -1, rc = 0, tries;
     bool created = false, replaced = false;
+    bool sync = !(flags & XL_WRITE_NOSYNC);
     size_t done = 0;
 
-    if ( (rc = make_dir_of(path, dir, sizeof(dir), err)) )
+    if ( flags & XL_WRITE_DIR_READY )
+        rc = dir_of(path, dir, sizeof(dir));
+    else
+        rc = make_dir_of(path, dir, sizeof(dir), err);
+    if ( rc )
+    {
+        if ( flags & XL_WRITE_DIR_READY )
+            xl_err_set(err, path, 0, NULL, "path too long");
         return rc;
+    }
     /* Replace a regular file only: never a symlink, device, FIFO, dir. */
     if ( lstat(path, &st) == 0 && !S_ISREG(st.st_mode) )
     {
@@ -163,19 +180,28 @@ int xl_write_atomic(const char *path, const char *data, size_t len,
         }
         done += (size_t)w;
     }
-    if ( xl_store_fsync(fd) < 0 )
+    if ( sync && xl_store_fsync(fd) < 0 )
     {
         rc = -errno;
         xl_err_set(err, tmp, 0, NULL, "fsync failed: %s", strerror(errno));
         goto out;
     }
-    rc = close(fd);
-    fd = -1;
-    if ( rc < 0 )
+    /*
+     * With id, the descriptor stays open over the rename: the identity is
+     * the fstat of the file written, after the rename (which changes its
+     * ctime), never a stat by name that could see someone else's file.
+     */
+    if ( !id )
     {
-        rc = -errno;
-        xl_err_set(err, tmp, 0, NULL, "close failed: %s", strerror(errno));
-        goto out;
+        rc = close(fd);
+        fd = -1;
+        if ( rc < 0 )
+        {
+            rc = -errno;
+            xl_err_set(err, tmp, 0, NULL, "close failed: %s",
+                       strerror(errno));
+            goto out;
+        }
     }
     if ( rename(tmp, path) < 0 )
     {
@@ -185,6 +211,10 @@ int xl_write_atomic(const char *path, const char *data, size_t len,
     }
     created = false;
     replaced = true;
+    if ( id && fstat(fd, id) < 0 )
+        memset(id, 0, sizeof(*id));     /* matches no file: read it again */
+    if ( !sync )
+        goto out;
     /* From here on, path holds the new data: say so when sync fails. */
     dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if ( dfd < 0 || xl_store_fsync(dfd) < 0 )
@@ -241,12 +271,24 @@ int xl_state_dir_check(const char *dir, uid_t owner, struct xl_err *err)
     return 0;
 }
 
-/* Create the directory of a state file if needed, then check it. */
+/*
+ * Create the directory of a state file if needed, then check it.  An
+ * existing directory (the usual case) costs one stat, the check's: the
+ * mkdir of every component is only tried when it is missing.
+ */
 static int state_dir(const char *path, uid_t owner, struct xl_err *err)
 {
     char dir[PATH_MAX];
     int rc;
 
+    if ( (rc = dir_of(path, dir, sizeof(dir))) )
+    {
+        xl_err_set(err, path, 0, NULL, "path too long");
+        return rc;
+    }
+    rc = xl_state_dir_check(dir, owner, err);
+    if ( rc != -ENOENT )
+        return rc;
     if ( (rc = make_dir_of(path, dir, sizeof(dir), err)) )
         return rc;
     return xl_state_dir_check(dir, owner, err);
@@ -255,9 +297,17 @@ static int state_dir(const char *path, uid_t owner, struct xl_err *err)
 int xl_write_state(const char *path, const char *data, size_t len,
                    unsigned int mode, uid_t owner, struct xl_err *err)
 {
+    return xl_write_state_ex(path, data, len, mode, owner, 0, NULL, err);
+}
+
+int xl_write_state_ex(const char *path, const char *data, size_t len,
+                      unsigned int mode, uid_t owner, unsigned int flags,
+                      struct stat *id, struct xl_err *err)
+{
     int rc = state_dir(path, owner, err);
 
-    return rc ? rc : xl_write_atomic(path, data, len, mode, err);
+    return rc ? rc : xl_write_atomic_ex(path, data, len, mode,
+                                        flags | XL_WRITE_DIR_READY, id, err);
 }
 
 int xl_lock_owner(const char *path, uid_t owner, int *fd,
@@ -318,22 +368,77 @@ void xl_state_path(const char *status, const char *name, char *buf,
         snprintf(buf, len, "%s", name);
 }
 
+bool xl_persist_cache_match(const struct xl_persist_cache *c,
+                            const struct stat *st)
+{
+    return c && c->valid && c->id.st_dev == st->st_dev &&
+           c->id.st_ino == st->st_ino && c->id.st_size == st->st_size &&
+           c->id.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+           c->id.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
+           c->id.st_ctim.tv_sec == st->st_ctim.tv_sec &&
+           c->id.st_ctim.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+static void cache_set(struct xl_persist_cache *c, const struct stat *id,
+                      const struct xl_level *l)
+{
+    if ( !c )
+        return;
+    c->valid = id->st_ino != 0;
+    c->id = *id;
+    c->generation = l->generation;
+    snprintf(c->name, sizeof(c->name), "%s", l->name);
+}
+
 int xl_generation_check(const struct xl_level *l, const char *persist_path,
                         bool force, uint64_t *persisted, struct xl_err *err)
+{
+    return xl_generation_check_cached(l, persist_path, force, NULL,
+                                      persisted, err);
+}
+
+int xl_generation_check_cached(const struct xl_level *l,
+                               const char *persist_path, bool force,
+                               struct xl_persist_cache *cache,
+                               uint64_t *persisted, struct xl_err *err)
 {
     struct xl_parse_opts po = { .allow_extra_words = true };
     struct xl_level cur;
     struct xl_err perr;
+    struct stat st;
+    char *text = NULL;
+    size_t len;
     int rc;
 
     *persisted = 0;
-    if ( access(persist_path, F_OK) != 0 )
-        return 0;
-    rc = xl_level_load(persist_path, &po, &cur, &perr);
-    if ( rc )
+    if ( stat(persist_path, &st) != 0 )
     {
-        /* A damaged persisted level must not block a new one. */
+        if ( cache )
+            cache->valid = false;
         return 0;
+    }
+    if ( xl_persist_cache_match(cache, &st) )
+    {
+        /* The file this process wrote or read last, unchanged. */
+        cur.generation = cache->generation;
+        snprintf(cur.name, sizeof(cur.name), "%s", cache->name);
+    }
+    else
+    {
+        if ( cache )
+            cache->valid = false;
+        if ( cache )
+            cache->loads++;
+        rc = xl_read_file_st(persist_path, &text, &len, &st, &perr);
+        if ( !rc )
+            rc = xl_level_parse(persist_path, text, &po, &cur, &perr);
+        free(text);
+        if ( rc )
+        {
+            /* A damaged persisted level must not block a new one. */
+            return 0;
+        }
+        cache_set(cache, &st, &cur);
     }
     *persisted = cur.generation;
     if ( l->generation < cur.generation && !force )
@@ -358,17 +463,31 @@ int xl_persist_level(const struct xl_level *l, const char *path,
 int xl_persist_level_owner(const struct xl_level *l, const char *path,
                            uid_t owner, struct xl_err *err)
 {
+    return xl_persist_level_cached(l, path, owner, NULL, err);
+}
+
+int xl_persist_level_cached(const struct xl_level *l, const char *path,
+                            uid_t owner, struct xl_persist_cache *cache,
+                            struct xl_err *err)
+{
     char *data = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&data, &len);
+    struct stat id;
     int rc;
 
+    if ( cache )
+        cache->valid = false;
     if ( !f )
         return -ENOMEM;
     xl_level_write(f, l);
     fclose(f);
-    rc = xl_write_state(path, data, len, 0644, owner, err);
+    rc = xl_write_state_ex(path, data, len, 0644, owner, 0,
+                           cache ? &id : NULL, err);
     free(data);
+    /* Replaced (durably or not): the file now holds l. */
+    if ( cache && (rc == 0 || rc == XL_WRITE_UNSYNCED) )
+        cache_set(cache, &id, l);
     return rc;
 }
 

@@ -142,6 +142,7 @@ struct globals {
     struct xl_host_edge he;     /* Xen and xenstore, opened when needed */
     struct xl_edge edge;
     const struct xl_host *host; /* watch: this host, read at start-up */
+    struct xl_persist_cache *persisted; /* watch: the persisted level */
 };
 
 /* What the orchestration (run.c, source.c) needs of the command line. */
@@ -155,6 +156,7 @@ static struct xl_run run_of(const struct globals *g)
         .owner = XL_STATE_OWNER,
         .edge = &g->edge,
         .host = g->host,
+        .persisted = g->persisted,
     };
 
     return r;
@@ -902,7 +904,9 @@ static void sd_notify_ready(void)
 /*
  * The watcher.  What does not change in a boot is read once at start-up:
  * the site config (main), this host's facts (version, caps, policies, the
- * native defaults), the Xen and xenstore connections.  Per event: read and
+ * native defaults), the Xen and xenstore connections.  Between events it
+ * keeps the persisted level's generation, checked by the file's identity
+ * (store.h, struct xl_persist_cache).  Per event: read and
  * parse the published level, then xl_run_apply (lock, generation rule,
  * set, read-back, guests, persist with fsync, records).  Each event's time
  * from the xenstore event to the status written is logged with where it
@@ -910,6 +914,7 @@ static void sd_notify_ready(void)
  */
 static int cmd_watch(struct globals *g, int argc, char **argv)
 {
+    static struct xl_persist_cache persisted;
     struct xl_xs *xs = NULL;
     struct xl_host *h = NULL;
     char fired[512], used[300];
@@ -918,6 +923,8 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
     (void)argv;
     if ( argc - optind != 0 )
         return usage_error("watch: %s", "takes no arguments");
+    /* The persisted level it wrote last: a stat instead of a parse. */
+    g->persisted = &persisted;
     rc = xl_xs_open(&xs);
     if ( rc || (rc = xl_xs_watch(xs, g->cfg.xenstore_path)) )
     {
@@ -984,11 +991,13 @@ static int cmd_watch(struct globals *g, int argc, char **argv)
         log_info("watch: level %s generation %" PRIu64 ": %s (exit %d) in "
                  "%.2f ms from the xenstore event (xenstore read+parse %.2f, "
                  "lock+rule %.2f, host %.2f, check+set+read-back %.2f, "
-                 "guests %.2f, persist %.2f, records %.2f ms)", l.name,
+                 "guests %.2f, persist %.2f, status record %.2f, "
+                 "xenstore status %.2f ms)", l.name,
                  l.generation, rc ? "not applied" : "applied", rc,
                  (xl_run_now_us() - t0) / 1e3, (t1 - t0) / 1e3,
                  tm.lock / 1e3, tm.host / 1e3, tm.set / 1e3,
-                 tm.guests / 1e3, tm.persist / 1e3, tm.record / 1e3);
+                 tm.guests / 1e3, tm.persist / 1e3, tm.record / 1e3,
+                 tm.record_xs / 1e3);
     }
     g->host = NULL;
     free(h);

@@ -223,8 +223,24 @@ int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
 
 int xl_xs_write(struct xl_xs *x, const char *path, const char *text)
 {
+    struct xs_permissions perm = { .id = 0, .perms = XS_PERM_READ };
     const char *what = "";
 
+    /*
+     * An existing node: its permissions first, then the value (two
+     * requests instead of a transaction's four).  Once the permissions
+     * are dom0's with read-only for others, no other domain can write,
+     * remove or re-permission the node, so the value written next is the
+     * one that stays, as with the transaction.  (The reverse order would
+     * leave a window where a domain that could write the node overwrites
+     * the new value before it is locked.)  A node that does not exist
+     * yet is created with its permissions in one transaction.
+     */
+    if ( xs_set_permissions(x->h, XBT_NULL, path, &perm, 1) )
+        return xs_write(x->h, XBT_NULL, path, text,
+                        (unsigned int)strlen(text)) ? 0 : -errno;
+    if ( errno != ENOENT )
+        return -errno;
     return write_owned(x, path, text, XS_PERM_READ, &what);
 }
 

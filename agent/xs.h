@@ -67,8 +67,10 @@ int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
 /*
  * Write a plain value (status records) with explicit permissions: owner
  * dom0, every other domain may read it but not write it ("r0"; a guest
- * may learn which level its host runs, as it sees the CPUID anyway),
- * value and permissions in one transaction, retried as above.
+ * may learn which level its host runs, as it sees the CPUID anyway).  An
+ * existing node: its permissions set first, then the value (two requests;
+ * once dom0 owns it read-only for others, only dom0 can change it); a new
+ * node: value and permissions in one transaction, retried as above.
  */
 int xl_xs_write(struct xl_xs *x, const char *path, const char *text);
 

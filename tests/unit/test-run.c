@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -647,6 +648,84 @@ static void test_sources(void)
           "rc %d used %s", rc, used);
 }
 
+/*
+ * The watcher's persisted-level cache through xl_run_apply: after its own
+ * apply of generation 5, an apply of 6 takes the rule from the cache (no
+ * read); another writer's generation 9 renamed over the file behind its
+ * back is seen, and 6 is refused then; 9 itself is taken (not older).
+ */
+static void test_persist_cache_run(void)
+{
+    static const struct test {
+        const char *name;
+        uint64_t other;             /* another writer persists this, NONE */
+        uint64_t gen;               /* the watcher's next level */
+        int exit;
+        unsigned int loads;         /* reads of the persisted file */
+        uint64_t persisted_after;
+    } tests[] = {
+        { "nothing behind its back: 6 over its own 5, from the cache",
+          NONE, 6, XL_EXIT_OK, 0, 6 },
+        { "its own 5, again: the same generation is taken", NONE, 5,
+          XL_EXIT_OK, 0, 5 },
+        { "generation 9 persisted behind its back: 6 refused", 9, 6,
+          XL_EXIT_STALE, 1, 9 },
+        { "generation 9 behind its back: 9 is not older", 9, 9, XL_EXIT_OK,
+          1, 9 },
+        { "generation 3 behind its back: 4 taken (the file's 3, not 5)", 3,
+          4, XL_EXIT_OK, 1, 4 },
+    };
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(tests); i++ )
+    {
+        const struct test *t = &tests[i];
+        struct xl_apply_req rq = { .source = "xenstore:/x", .stage = "watch",
+                                   .persist = true };
+        struct xl_persist_cache pc = { .valid = false };
+        struct xl_parse_opts po = { 0 };
+        struct xl_config cfg;
+        struct xl_run run;
+        struct xl_level l, back;
+        unsigned int loads;
+        int rc;
+
+        t_name = t->name;
+        fake_reset_host();
+        fresh_tree(&cfg);
+        run = make_run(&cfg);
+        run.persisted = &pc;
+        fk.xs_up = true;
+        make_level(&l, "mine", 5);
+        rc = xl_run_apply(&run, &l, &rq);
+        CHECK(rc == XL_EXIT_OK && pc.valid && pc.generation == 5,
+              "first apply: exit %d, cache valid %d generation %llu", rc,
+              pc.valid, (unsigned long long)pc.generation);
+        if ( t->other != NONE )
+        {
+            struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+            nanosleep(&tick, NULL);
+            put_level(cfg.persist, "other", t->other);
+        }
+        loads = pc.loads;
+        make_level(&l, "mine", t->gen);
+        rc = xl_run_apply(&run, &l, &rq);
+        CHECK(rc == t->exit, "exit %d, want %d", rc, t->exit);
+        CHECK(pc.loads - loads == t->loads, "%u reads, want %u",
+              pc.loads - loads, t->loads);
+        rc = xl_level_load(cfg.persist, &po, &back, NULL);
+        CHECK(rc == 0 && back.generation == t->persisted_after,
+              "persisted generation %llu, want %llu",
+              rc ? 0ULL : (unsigned long long)back.generation,
+              (unsigned long long)t->persisted_after);
+        CHECK(pc.valid && pc.generation == t->persisted_after,
+              "cache generation %llu (valid %d), want %llu",
+              (unsigned long long)pc.generation, pc.valid,
+              (unsigned long long)t->persisted_after);
+    }
+}
+
 int main(int argc, char **argv)
 {
     char cmd[600];
@@ -658,6 +737,7 @@ int main(int argc, char **argv)
     test_boot_select();
     test_apply_records();
     test_cached_host();
+    test_persist_cache_run();
     test_sources();
     if ( dir[0] )
     {

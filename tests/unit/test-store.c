@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "level.h"
@@ -437,6 +438,202 @@ static void test_state_dirs(void)
         fprintf(stderr, "cannot remove %s\n", dir);
 }
 
+/* Count the fsyncs of store.c (xl_store_fsync hook). */
+static unsigned int nr_fsyncs;
+static int count_fsync(int fd)
+{
+    nr_fsyncs++;
+    return fsync(fd);
+}
+
+/* Rewrite path in place (same inode) with text. */
+static int rewrite_in_place(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC);
+    ssize_t n;
+
+    if ( fd < 0 )
+        return -1;
+    n = write(fd, text, strlen(text));
+    close(fd);
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * The watcher's cache of the persisted level (struct xl_persist_cache):
+ * after it persisted generation 5 itself, the generation rule takes a stat;
+ * any change behind its back makes it read and parse the file again.
+ */
+static void test_persist_cache(void)
+{
+    enum change { NONE, RENAMED_OVER, IN_PLACE, TOUCHED, CHMOD, REMOVED,
+                  DAMAGED };
+    static const struct test {
+        const char *name;
+        enum change change;
+        uint64_t gen;               /* the new level's generation */
+        int rc;
+        uint64_t persisted;         /* what the rule saw */
+        unsigned int loads;         /* file reads the rule needed */
+    } tests[] = {
+        { "unchanged: a stat, not read again", NONE, 6, 0, 5, 0 },
+        { "unchanged: older level refused from the cache", NONE, 4,
+          -ESTALE, 5, 0 },
+        { "another writer renamed generation 9 over it", RENAMED_OVER, 6,
+          -ESTALE, 9, 1 },
+        { "rewritten in place, same size, generation 8", IN_PLACE, 6,
+          -ESTALE, 8, 1 },
+        { "touched (mtime only): read again, same generation", TOUCHED, 6,
+          0, 5, 1 },
+        { "chmod (ctime only): read again", CHMOD, 6, 0, 5, 1 },
+        { "removed: no persisted level", REMOVED, 1, 0, 0, 0 },
+        { "damaged in place: does not block, not cached", DAMAGED, 1, 0, 0,
+          1 },
+    };
+    char dir[] = "/tmp/xenlevel-test-XXXXXX", path[256], cmd[300];
+    struct timespec pause = { 0, 20 * 1000 * 1000 };
+    unsigned int i;
+
+    if ( !mkdtemp(dir) )
+        return;
+    snprintf(path, sizeof(path), "%s/level", dir);
+    for ( i = 0; i < ARRAY_SIZE(tests); i++ )
+    {
+        const struct test *t = &tests[i];
+        struct xl_persist_cache c = { .valid = false };
+        struct xl_level mine = { .generation = 5, .pv = { { 1 } } }, l;
+        struct xl_err err = { .line = 0 };
+        struct stat st;
+        uint64_t persisted = 99;
+        unsigned int loads;
+        int rc;
+
+        t_name = t->name;
+        snprintf(mine.name, sizeof(mine.name), "mine");
+        snprintf(mine.vendor, sizeof(mine.vendor), "AuthenticAMD");
+        l = mine;
+        l.generation = t->gen;
+        CHECK(xl_persist_level_cached(&mine, path, getuid(), &c, &err) == 0,
+              "persist: %s", err.msg);
+        CHECK(c.valid && c.generation == 5 && stat(path, &st) == 0 &&
+              xl_persist_cache_match(&c, &st),
+              "the cache does not name the file just written");
+        /* Past the clock tick of the write: a change gets other times. */
+        nanosleep(&pause, NULL);
+        switch ( t->change )
+        {
+        case NONE:
+            break;
+        case RENAMED_OVER:
+        {
+            struct xl_level other = mine;
+
+            other.generation = 9;
+            CHECK(xl_persist_level_owner(&other, path, getuid(), &err) == 0,
+                  "%s", err.msg);
+            break;
+        }
+        case IN_PLACE:
+        {
+            char *text = slurp(path), *g = text ? strstr(text, "= 5\n")
+                                                : NULL;
+
+            CHECK(g != NULL, "no generation line");
+            if ( g )
+            {
+                g[2] = '8';
+                CHECK(rewrite_in_place(path, text) == 0, "rewrite");
+            }
+            free(text);
+            break;
+        }
+        case TOUCHED:
+            CHECK(utimensat(AT_FDCWD, path, NULL, 0) == 0, "touch");
+            break;
+        case CHMOD:
+            CHECK(chmod(path, 0600) == 0, "chmod");
+            break;
+        case REMOVED:
+            CHECK(unlink(path) == 0, "unlink");
+            break;
+        case DAMAGED:
+            CHECK(rewrite_in_place(path, "[level]\nname = !\n") == 0,
+                  "rewrite");
+            break;
+        }
+        loads = c.loads;
+        rc = xl_generation_check_cached(&l, path, false, &c, &persisted,
+                                        &err);
+        CHECK(rc == t->rc, "rc %d, expected %d", rc, t->rc);
+        CHECK(persisted == t->persisted, "persisted %llu, expected %llu",
+              (unsigned long long)persisted,
+              (unsigned long long)t->persisted);
+        CHECK(c.loads - loads == t->loads, "%u reads, expected %u",
+              c.loads - loads, t->loads);
+        if ( rc )
+            CHECK(strstr(err.msg, "older than the persisted level"),
+                  "message '%s'", err.msg);
+        /* What was read is cached in turn: the next check is a stat. */
+        if ( t->change != REMOVED && t->change != DAMAGED )
+        {
+            loads = c.loads;
+            rc = xl_generation_check_cached(&l, path, false, &c, &persisted,
+                                            &err);
+            CHECK(rc == t->rc && persisted == t->persisted &&
+                  c.loads == loads, "second check: rc %d persisted %llu, "
+                  "%u reads", rc, (unsigned long long)persisted,
+                  c.loads - loads);
+        }
+        else
+            CHECK(!c.valid, "a missing or damaged file stays cached");
+        unlink(path);
+    }
+
+    t_name = "no cache: the file is read each time";
+    {
+        struct xl_level l = { .generation = 3 };
+        struct xl_err err;
+        uint64_t persisted = 0;
+
+        snprintf(l.name, sizeof(l.name), "x");
+        snprintf(l.vendor, sizeof(l.vendor), "AuthenticAMD");
+        CHECK(xl_persist_level_owner(&l, path, getuid(), &err) == 0, "%s",
+              err.msg);
+        l.generation = 2;
+        CHECK(xl_generation_check(&l, path, false, &persisted, &err) ==
+              -ESTALE && persisted == 3, "persisted %llu",
+              (unsigned long long)persisted);
+    }
+
+    t_name = "NOSYNC: no fsync, still atomic; the default syncs file and dir";
+    {
+        struct xl_err err;
+        struct stat id, st;
+        char *text;
+
+        nr_fsyncs = 0;
+        xl_store_fsync = count_fsync;
+        CHECK(xl_write_atomic_ex(path, "nosync\n", 7, 0644, XL_WRITE_NOSYNC,
+                                 &id, &err) == 0, "%s", err.msg);
+        CHECK(nr_fsyncs == 0, "%u fsyncs", nr_fsyncs);
+        CHECK(stat(path, &st) == 0 && st.st_ino == id.st_ino &&
+              st.st_ctim.tv_nsec == id.st_ctim.tv_nsec &&
+              st.st_size == 7, "id is not the file's fstat");
+        text = slurp(path);
+        CHECK(text && !strcmp(text, "nosync\n"), "content '%s'", text);
+        free(text);
+        CHECK(xl_write_atomic(path, "synced\n", 7, 0644, &err) == 0, "%s",
+              err.msg);
+        xl_store_fsync = fsync;
+        CHECK(nr_fsyncs == 2, "%u fsyncs, expected file + directory",
+              nr_fsyncs);
+    }
+
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if ( system(cmd) )
+        fprintf(stderr, "cannot remove %s\n", dir);
+}
+
 int main(int argc, char **argv)
 {
     if ( argc > 1 )
@@ -444,6 +641,7 @@ int main(int argc, char **argv)
     test_trust();
     test_generation();
     test_write_atomic();
+    test_persist_cache();
     test_state_dirs();
     return t_done("test-store");
 }
