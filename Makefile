@@ -14,8 +14,10 @@
 #   make xen-flask  the patched hypervisor with XSM/Flask on (compile check of
 #                   the series' Flask patch; cached; not yet in make check)
 #   make xen-tools  the patched tree's tools libraries (libxenguest ...)
-#   make boot-check boot tests in QEMU (patched Xen + our dracut module)
-#   make ports-check the Xen 4.20 and master boots (not yet in boot-check)
+#   make boot-check boot tests in QEMU (patched Xen + our dracut module):
+#                   the 4.17 cases, then the Xen 4.20 and master boots (their
+#                   builds run in the background meanwhile)
+#   make ports-check the Xen 4.20 and master boots alone
 #   make fleet-check the Ansible fleet of three hosts (not yet in boot-check)
 #   make test       deps + check + boot-check (the README's test command)
 #   make demo       the pool demo (the README's main command)
@@ -226,7 +228,7 @@ endif
 boot-check: agent/xenlevel build/tests/xenprobe build/tests/xgprobe deb
 	tests/boot/run-all
 
-# Boot cases not yet in boot-check (see tests/boot/run-all).
+# The Xen 4.20 and master boots alone (also the end of boot-check).
 ports-check: agent/xenlevel build/tests/xenprobe
 	tests/boot/run-cases $(wildcard tests/boot/ports/*.case)
 

@@ -10,6 +10,9 @@ AGENT=${XENLEVEL_AGENT:-$repo/agent/xenlevel}
 DATA=$repo/tests/data
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/xenlevel-case.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# Stopped (run-all interrupted): still remove it.
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 # A hung agent fails a case in 30 s instead of the hook default 120 s.
 AGENT_TIMEOUT=${XENLEVEL_CASE_AGENT_TIMEOUT:-30}
 

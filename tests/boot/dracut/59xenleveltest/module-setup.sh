@@ -12,7 +12,7 @@
 #   XENLEVEL_TEST_XEN_TOOLS  another Xen's toolstack (DESTDIR of its
 #                       install-tools): its libraries into /usr/lib, its
 #                       tools instead of Debian's 4.17 ones (dracut runs
-#                       with LD_LIBRARY_PATH=$XENLEVEL_TEST_XEN_TOOLS/usr/lib)
+#                       with DRACUT_LDD resolving them first)
 
 check() {
     return 255
