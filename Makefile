@@ -119,7 +119,7 @@ build/san/%.o: agent/%.c $(GEN) agent/*.h
 	@mkdir -p build/san
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
 
-build/tests/%: tests/unit/%.c tests/unit/testlib.h $(CORE_SAN_OBJ)
+build/tests/%: tests/unit/%.c tests/unit/testlib.h tests/unit/testhost.h $(CORE_SAN_OBJ)
 	@mkdir -p build/tests
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SAN) -o $@ $< \
 	    $(CORE_SAN_OBJ) $(INIH_LIBS)
@@ -149,14 +149,14 @@ check: unit-check cli-check fuzz-replay fuzz-smoke xen-unit-all
 	@echo "make check: all unit, CLI, fuzz-replay, fuzz smoke and xen-unit tests passed ($(XEN_VERSIONS))"
 
 # Test-only probe of agent/xen.c and the set_cpu_policy patch (boot tests).
-build/tests/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN)
+build/tests/xenprobe: tests/boot/xenprobe.c tests/boot/timing.h agent/xen.c agent/xen.h $(GEN)
 	@mkdir -p build/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(XEN_CFLAGS) -o $@ tests/boot/xenprobe.c agent/xen.c \
 	    $(shell $(PKG_CONFIG) --libs xencontrol xenguest xencall)
 
 # Test-only publisher of tests/boot/bench: the watcher timed with no
 # process starting or exiting beside it.
-build/tests/xspub: tests/boot/xspub.c
+build/tests/xspub: tests/boot/xspub.c tests/boot/timing.h
 	@mkdir -p build/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ tests/boot/xspub.c \
 	    $(shell $(PKG_CONFIG) --libs xenstore)
@@ -219,7 +219,7 @@ $(VB)/xenlevel: $(CORE_OBJ) build/agent/host.o build/agent/compare-cmd.o build/a
                 $(VB)/xen.o $(VB)/xs.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(INIH_LIBS) $(V_LIBS)
 
-$(VB)/xenprobe: tests/boot/xenprobe.c agent/xen.c agent/xen.h $(GEN) \
+$(VB)/xenprobe: tests/boot/xenprobe.c tests/boot/timing.h agent/xen.c agent/xen.h $(GEN) \
                 build/agent/policy.o build/agent/featureset.o $(XEN_OUT)/xen
 	$(CC) $(CPPFLAGS) $(V_CFLAGS) $(CFLAGS) -o $@ tests/boot/xenprobe.c \
 	    agent/xen.c $(V_LIBS)

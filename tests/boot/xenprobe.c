@@ -47,6 +47,7 @@
 #include <xenctrl.h>
 
 #include "xen.h"
+#include "timing.h"
 
 #define NR_WORDS 19
 
@@ -576,27 +577,6 @@ static int cmd_reset(struct xl_xen *x)
 
     printf("XENPROBE reset rc=%d err_leaf=0x%x\n", rc, err.leaf);
     return 0;
-}
-
-static double now_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, unsigned int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* temp file, write, fsync, rename, fsync the directory. */

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include <xenstore.h>
+#include "timing.h"
 
 static void pause_ms(long ms)
 {
@@ -56,27 +57,6 @@ static int publish(struct xs_handle *h, const char *path, const char *text)
             return -1;
     }
     return -1;
-}
-
-static double now_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *t, unsigned int n)
-{
-    qsort(t, n, sizeof(*t), cmp_double);
-    return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
 static int time_ops(struct xs_handle *h, const char *path, unsigned int n)

@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "apply.h"
+#include "testhost.h"
 #include "testlib.h"
 #include "xl-names.h"
 
@@ -55,16 +56,7 @@ static void make_host(struct xl_host *h, const char *vendor)
 {
     struct xl_host_report r;
 
-    memset(&r, 0, sizeof(r));
-    snprintf(r.name, sizeof(r.name), "h");
-    snprintf(r.vendor, sizeof(r.vendor), "%s", vendor);
-    r.family = 23;
-    r.caps = XL_CAP_ECX | XL_CAP_EDX | XL_CAP_EXTD_ECX | XL_CAP_EXTD_EDX |
-             XL_CAP_L7S0_EAX | XL_CAP_L7S0_EBX;
-    r.host = *xl_fs_known();
-    xl_fs_apply_deep_deps(&r.host);
-    r.pv_def = r.hvm_def = r.pv_max = r.hvm_max = r.host;
-    r.has_hvm = true;
+    t_report_all_known(&r, vendor);
     xl_host_from_report(&r, h);
 }
 

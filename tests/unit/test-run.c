@@ -13,6 +13,7 @@
 #include "run.h"
 #include "source.h"
 #include "store.h"
+#include "testhost.h"
 #include "testlib.h"
 #include "xl-names.h"
 
@@ -159,17 +160,8 @@ static void fake_reset_host(void)
     struct xl_host_report r;
 
     memset(&fk, 0, sizeof(fk));
-    memset(&r, 0, sizeof(r));
-    snprintf(r.name, sizeof(r.name), "h");
-    snprintf(r.vendor, sizeof(r.vendor), "AuthenticAMD");
+    t_report_all_known(&r, "AuthenticAMD");
     snprintf(r.xen_version, sizeof(r.xen_version), "4.17.5");
-    r.family = 23;
-    r.caps = XL_CAP_ECX | XL_CAP_EDX | XL_CAP_EXTD_ECX | XL_CAP_EXTD_EDX |
-             XL_CAP_L7S0_EAX | XL_CAP_L7S0_EBX;
-    r.host = *xl_fs_known();
-    xl_fs_apply_deep_deps(&r.host);
-    r.pv_def = r.hvm_def = r.pv_max = r.hvm_max = r.host;
-    r.has_hvm = true;
     xl_host_from_report(&r, &fk.host);
     fk.pv = fk.host.pol[XL_POL_PV_DEF];
     fk.hvm = fk.host.pol[XL_POL_HVM_DEF];
