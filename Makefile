@@ -156,10 +156,10 @@ build/tests/xenprobe: tests/boot/xenprobe.c tests/boot/timing.h agent/xen.c agen
 
 # Test-only publisher of tests/boot/bench: the watcher timed with no
 # process starting or exiting beside it.
-build/tests/xspub: tests/boot/xspub.c tests/boot/timing.h
+build/tests/xspub: tests/boot/xspub.c tests/boot/timing.h agent/xs.c agent/xs.h $(CORE:%=agent/%.c) $(GEN)
 	@mkdir -p build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ tests/boot/xspub.c \
-	    $(shell $(PKG_CONFIG) --libs xenstore)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ tests/boot/xspub.c agent/xs.c $(CORE:%=agent/%.c) \
+	    $(INIH_LIBS) $(shell $(PKG_CONFIG) --libs xenstore)
 
 xen:
 	@start=$$(date +%s); \

@@ -137,57 +137,38 @@ int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
     return rc;
 }
 
+/*
+ * The value first, then the node's permissions, outside a transaction: two
+ * requests instead of a transaction's four (start, permissions, value,
+ * end), on every event of the watcher.  The value is taken only if the
+ * permissions read after it show that only dom0 can write the node.  Only
+ * the owner (dom0 here) or dom0 can change them, and while they are dom0's
+ * no other domain can write, remove or re-create the node.  This takes the
+ * same values as reading both in one transaction: a value another domain
+ * wrote while dom0 had opened the node to it is taken either way once dom0
+ * has closed the node again (the transaction's snapshot then shows it with
+ * dom0's permissions too); a node still open when its permissions are read
+ * is refused either way.  A change in between fires the watch again, and
+ * the next read takes the node as it is then.  (Permissions first, then
+ * the value, would not do: dom0 could open the node in between and the
+ * value read would be one no check had covered.)
+ */
 int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
                        struct xl_err *err)
 {
     struct xl_xs_perm p[16];
     struct xs_permissions *perms = NULL;
-    unsigned int nr = 0, i, len = 0, tries;
+    unsigned int nr = 0, i, len = 0;
     char why[256], *val = NULL;
-    xs_transaction_t t;
     int rc = 0;
 
-    for ( tries = 0; ; tries++ )
+    if ( !(val = xs_read(x->h, XBT_NULL, path, &len)) ||
+         !(perms = xs_get_permissions(x->h, XBT_NULL, path, &nr)) )
     {
-        if ( tries == XL_XS_RETRIES )
-        {
-            rc = -EAGAIN;
-            xl_err_set(err, path, 0, NULL, "xenstore: %d transactions "
-                       "conflicted, giving up", XL_XS_RETRIES);
-            goto out;
-        }
-        t = xs_transaction_start(x->h);
-        if ( t == XBT_NULL )
-        {
-            rc = -errno;
-            xl_err_set(err, path, 0, NULL, "xenstore: %s", strerror(-rc));
-            goto out;
-        }
-        perms = xs_get_permissions(x->h, t, path, &nr);
-        if ( !perms )
-            rc = -errno;
-        else if ( !(val = xs_read(x->h, t, path, &len)) )
-            rc = -errno;
-        if ( rc )
-        {
-            xs_transaction_end(x->h, t, true);
-            xl_err_set(err, path, 0, NULL, "cannot read xenstore node: %s",
-                       strerror(-rc));
-            goto out;
-        }
-        if ( xs_transaction_end(x->h, t, false) )
-            break;
-        rc = -errno;
-        if ( rc != -EAGAIN )
-        {
-            xl_err_set(err, path, 0, NULL, "xenstore: %s", strerror(-rc));
-            goto out;
-        }
-        rc = 0;
-        free(perms);
-        free(val);
-        perms = NULL;
-        val = NULL;
+        rc = errno ? -errno : -EIO;
+        xl_err_set(err, path, 0, NULL, "cannot read xenstore node: %s",
+                   strerror(-rc));
+        goto out;
     }
     if ( nr > sizeof(p) / sizeof(p[0]) )
     {

@@ -60,7 +60,11 @@ void xl_xs_close(struct xl_xs *x);
 int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
                   struct xl_err *err);
 
-/* Read a trusted node of at most XL_XS_MAX_VALUE bytes; *text malloc'ed. */
+/*
+ * Read a node of at most XL_XS_MAX_VALUE bytes, trusted only if the
+ * permissions read after the value (two requests, no transaction) show that
+ * only dom0 can write it (-EPERM otherwise); *text malloc'ed.
+ */
 int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
                        struct xl_err *err);
 

@@ -1,9 +1,10 @@
 /*
  * xspub - test-only publisher for tests/boot/bench: one process publishes
- * each FILE at xenstore PATH as `xenlevel publish` does (value and
- * permissions "n0", dom0 only, in one transaction), pausing INTERVAL_MS
- * before each and after the last.  The watcher's event is then handled
- * while the publisher sleeps: no process exits or starts beside it.
+ * each FILE at xenstore PATH as `xenlevel publish` does (agent/xs.c
+ * xl_xs_publish: value and permissions "n0", dom0 only, in one
+ * transaction), pausing INTERVAL_MS before each and after the last.  The
+ * watcher's event is then handled while the publisher sleeps: no process
+ * exits or starts beside it.
  *
  *   xspub PATH INTERVAL_MS FILE...
  *
@@ -12,10 +13,10 @@
  *   xspub time PATH N
  *
  * The xenstore part of the watcher's work, in a tight loop (no process
- * start), N times each, medians in microseconds: the trusted read of PATH
- * (one transaction: start, permissions, value, end: agent/xs.c
- * xl_xs_read_trusted) and the status write at PATH-benchstatus
- * (permissions, then value: agent/xs.c xl_xs_write on an existing node).
+ * start), N times each, medians in microseconds, through the agent's own
+ * edge (agent/xs.c): the trusted read of PATH (xl_xs_read_trusted: value,
+ * then permissions) and the status write at PATH-benchstatus (xl_xs_write
+ * on an existing node: permissions, then value).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,8 +24,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <xenstore.h>
+#include "err.h"
 #include "timing.h"
+#include "xs.h"
 
 static void pause_ms(long ms)
 {
@@ -34,105 +36,70 @@ static void pause_ms(long ms)
         ;
 }
 
-static int publish(struct xs_handle *h, const char *path, const char *text)
-{
-    struct xs_permissions perm = { .id = 0, .perms = XS_PERM_NONE };
-    int tries;
-
-    for ( tries = 0; tries < 8; tries++ )
-    {
-        xs_transaction_t t = xs_transaction_start(h);
-
-        if ( t == XBT_NULL )
-            return -1;
-        if ( !xs_write(h, t, path, text, (unsigned int)strlen(text)) ||
-             !xs_set_permissions(h, t, path, &perm, 1) )
-        {
-            xs_transaction_end(h, t, true);
-            return -1;
-        }
-        if ( xs_transaction_end(h, t, false) )
-            return 0;
-        if ( errno != EAGAIN )
-            return -1;
-    }
-    return -1;
-}
-
-static int time_ops(struct xs_handle *h, const char *path, unsigned int n)
+static int time_ops(struct xl_xs *x, const char *path, unsigned int n)
 {
     static double t[1000];
-    struct xs_permissions rperm = { .id = 0, .perms = XS_PERM_READ };
-    char status[300];
-    unsigned int i, len, nr;
+    struct xl_err err;
+    char status[300], *v;
+    unsigned int i;
+    int rc;
 
     if ( !n || n > 1000 )
-        return 1;
+        return -EINVAL;
     for ( i = 0; i < n; i++ )
     {
         double t0 = now_us();
-        xs_transaction_t tx = xs_transaction_start(h);
-        struct xs_permissions *p;
-        char *v;
 
-        if ( tx == XBT_NULL )
-            return 1;
-        p = xs_get_permissions(h, tx, path, &nr);
-        v = xs_read(h, tx, path, &len);
-        if ( !p || !v )
+        if ( (rc = xl_xs_read_trusted(x, path, &v, &err)) )
         {
-            xs_transaction_end(h, tx, true);
-            return 1;
+            fprintf(stderr, "xspub: %s: %s\n", err.file, err.msg);
+            return rc;
         }
-        xs_transaction_end(h, tx, false);
         t[i] = now_us() - t0;
-        free(p);
         free(v);
     }
     printf("XSPUB time trusted-read n=%u median_us=%.0f\n", n, median(t, n));
 
     snprintf(status, sizeof(status), "%s-benchstatus", path);
-    if ( !xs_write(h, XBT_NULL, status, "x", 1) )
-        return 1;
+    if ( (rc = xl_xs_write(x, status, "x")) )
+        return rc;
     for ( i = 0; i < n; i++ )
     {
         double t0 = now_us();
 
-        if ( !xs_set_permissions(h, XBT_NULL, status, &rperm, 1) ||
-             !xs_write(h, XBT_NULL, status, "state=levelled\n", 15) )
-            return 1;
+        if ( (rc = xl_xs_write(x, status, "state=levelled\n")) )
+            return rc;
         t[i] = now_us() - t0;
     }
-    xs_rm(h, XBT_NULL, status);
     printf("XSPUB time status-write n=%u median_us=%.0f\n", n, median(t, n));
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    struct xs_handle *h;
+    struct xl_xs *x;
+    struct xl_err err;
     long interval;
-    int i;
+    int i, rc;
 
     if ( argc < 4 )
     {
-        fprintf(stderr, "usage: xspub PATH INTERVAL_MS FILE...\n");
+        fprintf(stderr, "usage: xspub PATH INTERVAL_MS FILE...\n"
+                "       xspub time PATH N\n");
         return 1;
     }
-    h = xs_open(0);
-    if ( !h )
+    if ( (rc = xl_xs_open(&x)) )
     {
-        perror("xspub: xs_open");
+        fprintf(stderr, "xspub: xenstore: %s\n", strerror(-rc));
         return 1;
     }
     if ( !strcmp(argv[1], "time") )
     {
-        int rc = time_ops(h, argv[2], (unsigned int)atoi(argv[3]));
-
+        rc = time_ops(x, argv[2], (unsigned int)atoi(argv[3]));
         if ( rc )
-            fprintf(stderr, "xspub: time: %s\n", strerror(errno));
-        xs_close(h);
-        return rc;
+            fprintf(stderr, "xspub: time: %s\n", strerror(-rc));
+        xl_xs_close(x);
+        return !!rc;
     }
     interval = atol(argv[2]);
     for ( i = 3; i < argc; i++ )
@@ -150,14 +117,14 @@ int main(int argc, char **argv)
         fclose(f);
         text[n] = '\0';
         pause_ms(interval);
-        if ( publish(h, argv[1], text) )
+        if ( xl_xs_publish(x, argv[1], text, &err) )
         {
-            fprintf(stderr, "xspub: %s: %s\n", argv[i], strerror(errno));
+            fprintf(stderr, "xspub: %s: %s: %s\n", argv[i], err.file, err.msg);
             return 1;
         }
     }
     pause_ms(interval);
-    xs_close(h);
+    xl_xs_close(x);
     printf("XSPUB published %d\n", argc - 3);
     return 0;
 }
