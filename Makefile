@@ -48,6 +48,10 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN)
+# Path-independent objects (no clone path in the debug info), so that make
+# deb gives the same bytes in any clone and the images keyed on the
+# packages (tests/fleet/image, tests/realhost/run) stay cached.
+CFLAGS += -ffile-prefix-map=$(CURDIR)=.
 CPPFLAGS += -D_GNU_SOURCE -Iagent -Ibuild/gen
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=all
