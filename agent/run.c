@@ -419,11 +419,12 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
     }
     if ( rq->dry )
         goto out;
-    log_info("levelled: level %s generation %" PRIu64 " (%s) installed as "
-             "Xen's PV%s default policy", l->name, l->generation, rq->source,
-             res->hvm ? " and HVM" : "");
-    report_guests(run->edge, h, res);
-    LAP(guests);
+    /*
+     * The critical path ends here: the defaults are set and read back, and
+     * the level is persisted for the next boot.  What follows only reports
+     * (running guests above the level, the status record, the xenstore
+     * status), so it is timed apart (tm->levelled).
+     */
     xl_status_make(&st, rq->stage, "levelled", rq->cause ? rq->cause : "",
                    l, rq->source, rq->reason ? rq->reason : "", 0);
     prc = rq->persist ?
@@ -437,6 +438,12 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
         log_warnx("%s", xl_err_str(&err, buf, sizeof(buf)));
         prc = 0;
     }
+    LAP(persist);
+    if ( !prc )
+        tm->levelled = t;
+    log_info("levelled: level %s generation %" PRIu64 " (%s) installed as "
+             "Xen's PV%s default policy", l->name, l->generation, rq->source,
+             res->hvm ? " and HVM" : "");
     if ( prc )
     {
         xl_err_str(&err, buf, sizeof(buf));
@@ -448,7 +455,8 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
                       buf);
         st.exit_code = rc;
     }
-    LAP(persist);
+    report_guests(run->edge, h, res);
+    LAP(guests);
     xl_run_record(run, &st);
     LAP(record);
     if ( !rq->boot )

@@ -40,13 +40,20 @@ struct xl_apply_req {
     struct xl_run_times *times; /* NULL, or where each step's time goes */
 };
 
-/* Where an apply's time went (CLOCK_MONOTONIC, microseconds). */
+/*
+ * Where an apply's time went (CLOCK_MONOTONIC, microseconds).  In order:
+ * lock, host, set and persist are the critical path, which ends at
+ * levelled; guests, record and record_xs only report.
+ */
 struct xl_run_times {
     uint64_t lock;              /* the lock and the generation rule */
     uint64_t host;              /* this host's facts (0 when cached) */
     uint64_t set;               /* check, build, set, read-back */
-    uint64_t guests;            /* running guests above the level */
     uint64_t persist;           /* the persisted level (fsync'd) */
+    uint64_t levelled;          /* xl_run_now_us() when the defaults were
+                                   set, read back and persisted; 0 when
+                                   the apply stopped before */
+    uint64_t guests;            /* running guests above the level */
     uint64_t record;            /* the status record (file) */
     uint64_t record_xs;         /* the xenstore status */
 };

@@ -86,6 +86,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -183,6 +184,11 @@ struct xl_xen {
     xc_interface *xch;
     xencall_handle *xcall;
     int set_op;     /* 0: not probed yet; > 0: the op; < 0: -errno */
+    /* xl's lockfile as xl.conf named it when it had identity xl_conf
+     * (xl_conf_errno: stat's errno then, e.g. ENOENT); "" until read. */
+    char xl_lock[4096];
+    struct stat xl_conf;
+    int xl_conf_errno;
 };
 
 /* errno after a failed library call, never 0. */
@@ -466,7 +472,7 @@ int xl_xen_domain_policy(struct xl_xen *x, uint32_t domid,
 void xl_xen_xl_lockfile(char *buf, size_t len)
 {
     char line[512];
-    FILE *f = fopen("/etc/xen/xl.conf", "re");
+    FILE *f = fopen(XL_XEN_XL_CONF, "re");
 
     snprintf(buf, len, "/var/lock/xl");
     if ( !f )
@@ -503,16 +509,43 @@ void xl_xen_xl_lockfile(char *buf, size_t len)
  * fcntl lock over the whole file), polling instead of F_SETLKW so that the
  * wait is bounded.  *fd is -1 when there is nowhere to lock (no /var/lock).
  */
-static int xl_lock_take(int *fd)
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+           a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/*
+ * xl's lockfile, read from xl.conf again only when a stat shows another
+ * xl.conf (or its appearance or removal): a resident watcher sets the
+ * defaults on every event, and the stat is one call where the read is five.
+ */
+static const char *xl_lockfile(struct xl_xen *x)
+{
+    struct stat st;
+    int e = stat(XL_XEN_XL_CONF, &st) ? errno : 0;
+
+    if ( x->xl_lock[0] && e == x->xl_conf_errno &&
+         (e || same_file(&st, &x->xl_conf)) )
+        return x->xl_lock;
+    xl_xen_xl_lockfile(x->xl_lock, sizeof(x->xl_lock));
+    x->xl_conf = st;
+    x->xl_conf_errno = e;
+    return x->xl_lock;
+}
+
+static int xl_lock_take(struct xl_xen *x, int *fd)
 {
     struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
     struct timespec pause = { 0, 20 * 1000 * 1000 };
-    char path[4096];
     unsigned int tries;
     int rc = -ETIMEDOUT;
 
-    xl_xen_xl_lockfile(path, sizeof(path));
-    *fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, S_IWUSR);
+    *fd = open(xl_lockfile(x), O_WRONLY | O_CREAT | O_CLOEXEC, S_IWUSR);
     if ( *fd < 0 )
         return errno == ENOENT ? 0 : -errno;
 
@@ -702,7 +735,7 @@ static int set_cpu_policy(struct xl_xen *x, const struct xl_policy *pv,
     }
     set->nr_policies = nr;
 
-    rc = xl_lock_take(&lockfd);
+    rc = xl_lock_take(x, &lockfd);
     if ( rc )
         goto out;
 

@@ -92,6 +92,8 @@ int xl_xen_set_defaults(struct xl_xen *x, const struct xl_policy *pv,
  */
 int xl_xen_reset_defaults(struct xl_xen *x, struct xl_xen_err *err);
 
+#define XL_XEN_XL_CONF "/etc/xen/xl.conf"
+
 /* xl's lock file: xl.conf's "lockfile", else /var/lock/xl, as xl does. */
 void xl_xen_xl_lockfile(char *buf, size_t len);
 

@@ -451,8 +451,9 @@ static void test_apply_records(void)
     for ( i = 0; i < ARRAY_SIZE(tests); i++ )
     {
         const struct test *t = &tests[i];
+        struct xl_run_times tm;
         struct xl_apply_req rq = { .source = "test", .stage = "apply",
-                                   .persist = true };
+                                   .persist = true, .times = &tm };
         struct xl_config cfg;
         struct xl_run run;
         struct xl_level l, back;
@@ -481,8 +482,15 @@ static void test_apply_records(void)
         make_level(&l, "new", t->gen);
         rq.force = t->force;
 
+        memset(&tm, 0xff, sizeof(tm));
         rc = xl_run_apply(&run, &l, &rq);
         CHECK(rc == t->exit, "exit %d, want %d", rc, t->exit);
+        /* The critical path's end is marked only when the defaults are set,
+         * read back and the level persisted. */
+        CHECK((tm.levelled != 0 && tm.levelled <= xl_run_now_us()) ==
+              (t->exit == XL_EXIT_OK),
+              "levelled mark %llu with exit %d",
+              (unsigned long long)tm.levelled, rc);
 
         text = slurp("run/status");
         if ( !t->state )
