@@ -315,6 +315,46 @@ static int write_floor(const struct xl_run *run, uint64_t persisted,
     return xl_write_state(path, buf, strlen(buf), 0644, run->owner, err);
 }
 
+/*
+ * An apply refused before Xen's defaults changed (the level cannot be
+ * honoured or enforced, Xen refused or denied the set, Xen could not be
+ * read).  At boot, or when no status record exists yet, the record says
+ * unlevelled, which is then the host's state.  On a running host the record
+ * already describes this boot's defaults, which the refusal left as they
+ * were (levelled by an earlier apply, or not): it is kept, so that
+ * `xenlevel status` and the gate never call a levelled host unlevelled
+ * because a later level was refused.  The refusal itself is reported by the
+ * exit code, the log and, except at boot, xenstore's status (state=refused
+ * with the refused level).
+ */
+static void record_refusal(const struct xl_run *run,
+                           const struct xl_apply_req *rq,
+                           const struct xl_level *l, const char *cause,
+                           const char *reason, int rc)
+{
+    struct xl_status st, prev;
+    struct xl_err err = { .line = 0 };
+
+    if ( rq->dry )
+        return;
+    if ( rq->boot || xl_run_read_record(run->cfg->status, &prev, &err) )
+    {
+        xl_status_make(&st, rq->stage, "unlevelled", cause, l, rq->source,
+                       reason, rc);
+        xl_run_record(run, &st);
+    }
+    else
+        log_debug("status record kept: the host is still %s%s%s (level %s "
+                 "generation %" PRIu64 ")", prev.state,
+                 *prev.cause ? ", " : "", prev.cause,
+                 *prev.level ? prev.level : "none", prev.generation);
+    if ( rq->boot )
+        return;
+    xl_status_make(&st, rq->stage, "refused", cause, l, rq->source, reason,
+                   rc);
+    xl_run_record_xs(run, &st);
+}
+
 int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
                  const struct xl_apply_req *rq)
 {
@@ -375,10 +415,8 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
         log_warnx("%s", xl_err_str(&fail.err, buf, sizeof(buf)));
         rc = fail.at == XL_AT_INPUT ? XL_EXIT_INPUT :
              fail.at == XL_AT_INTERNAL ? XL_EXIT_ERROR : XL_EXIT_XEN;
-        xl_status_make(&st, rq->stage, "unlevelled", XL_CAUSE_XEN, l,
-                       rq->source, "cannot read this host from Xen", rc);
-        if ( !rq->dry )
-            xl_run_record(run, &st);
+        record_refusal(run, rq, l, XL_CAUSE_XEN,
+                       "cannot read this host from Xen", rc);
         goto out;
     }
     if ( !rq->dry )
@@ -407,14 +445,20 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
         else
             log_warnx("level %s generation %" PRIu64 " (%s) not applied: %s",
                       l->name, l->generation, rq->source, res->reason);
-        xl_status_make(&st, rq->stage, "unlevelled", exit_cause(rc), l,
-                       rq->source, res->reason, rc);
-        if ( !rq->dry )
+        if ( rc == XL_EXIT_READBACK )
         {
-            xl_run_record(run, &st);
-            if ( !rq->boot )
-                xl_run_record_xs(run, &st);
+            /* Xen's defaults changed: the host is not levelled now. */
+            xl_status_make(&st, rq->stage, "unlevelled", exit_cause(rc), l,
+                           rq->source, res->reason, rc);
+            if ( !rq->dry )
+            {
+                xl_run_record(run, &st);
+                if ( !rq->boot )
+                    xl_run_record_xs(run, &st);
+            }
         }
+        else
+            record_refusal(run, rq, l, exit_cause(rc), res->reason, rc);
         goto out;
     }
     if ( rq->dry )

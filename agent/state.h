@@ -11,7 +11,9 @@
  * escapes, naming file:line and the key.
  *
  * Records (in the status record's directory, /run/xenlevel by default):
- *   status  the last levelling attempt on this host, by any stage
+ *   status  this boot's levelling: the last outcome, by any stage, that
+ *           decided Xen's defaults (an attempt refused before anything
+ *           changed leaves it as it was: run.c, record_refusal)
  *   boot    the boot-time levelling (initramfs, then xenlevel sync)
  * and next to the persisted level (/var/lib/xenlevel by default):
  *   forced  generation floor left by `apply --force` (see source.h)

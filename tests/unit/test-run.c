@@ -418,6 +418,9 @@ static void test_apply_records(void)
         const char *xs_state;           /* the xenstore status */
         uint64_t persisted_after;       /* NONE: no persisted level */
         uint64_t floor_after;           /* 0: no floor record */
+        bool levelled_before;           /* a levelled status record exists
+                                           (state NULL: it must stay as
+                                           it was, byte for byte) */
     } tests[] = {
         { "levelled: persisted, recorded", 7, NONE, false, 0, 0, false,
           false, false, XL_EXIT_OK, "levelled", "", "levelled", 7, 0 },
@@ -430,12 +433,22 @@ static void test_apply_records(void)
           "levelled", 5, 7 },
         { "Xen refuses: unlevelled, nothing persisted", 7, NONE, false,
           -EINVAL, 0, false, false, false, XL_EXIT_XEN, "unlevelled",
-          "xen-error", "unlevelled", NONE, 0 },
+          "xen-error", "refused", NONE, 0 },
         { "unpatched Xen", 7, NONE, false, -ENOSYS, 0, false, false, false,
           XL_EXIT_NOSYSCTL, "unlevelled", "unpatched-hypervisor",
-          "unlevelled", NONE, 0 },
+          "refused", NONE, 0 },
         { "Xen unreachable", 7, NONE, false, 0, -ENOENT, false, false,
-          false, XL_EXIT_XEN, "unlevelled", "xen-error", NULL, NONE, 0 },
+          false, XL_EXIT_XEN, "unlevelled", "xen-error", "refused", NONE,
+          0 },
+        { "Xen refuses on a levelled host: its record is kept", 8, 7, false,
+          -EINVAL, 0, false, false, false, XL_EXIT_XEN, NULL, NULL,
+          "refused", 7, 0, true },
+        { "Xen unreachable on a levelled host: its record is kept", 8, 7,
+          false, 0, -ENOENT, false, false, false, XL_EXIT_XEN, NULL, NULL,
+          "refused", 7, 0, true },
+        { "read-back differs on a levelled host: unlevelled", 8, 7, false,
+          0, 0, true, false, false, XL_EXIT_READBACK, "unlevelled",
+          "readback-mismatch", "unlevelled", 7, 0, true },
         { "read-back differs: changed, its own exit, not persisted", 8, 7,
           false, 0, 0, true, false, false, XL_EXIT_READBACK, "unlevelled",
           "readback-mismatch", "unlevelled", 7, 0 },
@@ -458,7 +471,7 @@ static void test_apply_records(void)
         struct xl_run run;
         struct xl_level l, back;
         struct xl_parse_opts po = { 0 };
-        char *text;
+        char *text, *before;
         int rc;
 
         t_name = t->name;
@@ -481,6 +494,13 @@ static void test_apply_records(void)
         }
         make_level(&l, "new", t->gen);
         rq.force = t->force;
+        before = NULL;
+        if ( t->levelled_before )
+        {
+            put_text(cfg.status, "state=levelled\nstage=apply\n"
+                     "level=old\ngeneration=7\nsource=test\nexit=0\n");
+            before = slurp("run/status");
+        }
 
         memset(&tm, 0xff, sizeof(tm));
         rc = xl_run_apply(&run, &l, &rq);
@@ -493,7 +513,10 @@ static void test_apply_records(void)
               (unsigned long long)tm.levelled, rc);
 
         text = slurp("run/status");
-        if ( !t->state )
+        if ( !t->state && before )
+            CHECK(text && !strcmp(text, before), "the levelled record "
+                  "became '%s'", text ? text : "");
+        else if ( !t->state )
             CHECK(!text, "a status record was written: %s", text);
         else
         {
@@ -511,6 +534,7 @@ static void test_apply_records(void)
                   text ? text : "");
         }
         free(text);
+        free(before);
 
         if ( t->xs_state )
         {
