@@ -61,7 +61,7 @@ XEN_CFLAGS = $(shell $(PKG_CONFIG) --cflags xencontrol xenguest xencall)
 XEN_LIBS = $(shell $(PKG_CONFIG) --libs xenguest xencontrol xencall xenstore)
 
 # The pure core: no Xen headers.
-CORE := featureset err inifile level config policy check apply store log state source run \
+CORE := featureset err inifile level config policy check apply store log state source run xswire \
         json compare
 CORE_OBJ := $(CORE:%=build/agent/%.o)
 AGENT_OBJ := $(CORE_OBJ) build/agent/host.o build/agent/xen.o build/agent/xs.o \
@@ -318,7 +318,7 @@ baselines: agent/xenlevel
 # fuzz-replay (gcc, ASan/UBSan) replays with the golden files.
 FUZZ_RUNS ?= 10000000
 FUZZ_SMOKE_RUNS ?= 20000
-FUZZ_TARGETS := level report config xsvalue status
+FUZZ_TARGETS := level report config xsvalue status xswire
 CLANG ?= clang
 CORE_SRC := $(CORE:%=agent/%.c)
 FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz-%)
@@ -328,6 +328,10 @@ FUZZ_SEEDS_level := tests/golden/level-* config/levels tests/data/pools
 FUZZ_SEEDS_report := tests/golden/report-* tests/data/*.report
 FUZZ_SEEDS_config := tests/golden/config-* config/xenlevel.conf
 FUZZ_SEEDS_xsvalue := tests/golden/level-ok.ini config/levels
+# Replies as xenstored 4.17 sends them: the XS_GET_PERMS "n0" and XS_ERROR
+# "ENOENT" replies captured in a boot (tests/unit/test-xswire.c), then a
+# short XS_READ reply.
+FUZZ_SEEDS_xswire := tests/fuzz/seeds/xswire-replies
 
 build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(CORE_SRC) $(GEN) agent/*.h
 	@mkdir -p build/fuzz
@@ -350,7 +354,7 @@ build/tests/fuzz-replay-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(CORE_SAN_OBJ)
 fuzz-replay: $(FUZZ_REPLAY)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    build/tests/fuzz-replay-$$t tests/golden/* config/xenlevel.conf \
-	        config/levels/*.level tests/data/*.report \
+	        config/levels/*.level tests/data/*.report tests/fuzz/seeds/* \
 	        $$(ls tests/fuzz/regressions/*-* 2>/dev/null); done
 
 # Benchmarks print figures; they are not timed tests.

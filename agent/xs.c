@@ -5,19 +5,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <xenstore.h>
 
 #include "xs.h"
+#include "xswire.h"
 
 _Static_assert(XL_XS_PERM_READ == XS_PERM_READ, "perm bits");
 _Static_assert(XL_XS_PERM_WRITE == XS_PERM_WRITE, "perm bits");
 
 struct xl_xs {
     struct xs_handle *h;
+    int fd;                 /* our own connection for the trusted read
+                               (xswire.h); -1: libxenstore's calls */
+    uint32_t req_id;
 };
+
+/* A connection of our own to xenstored's socket: fd, or -errno. */
+static int wire_connect(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd, rc;
+
+    if ( strlen(path) >= sizeof(sa.sun_path) )
+        return -ENAMETOOLONG;
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if ( fd < 0 )
+        return -errno;
+    if ( connect(fd, (struct sockaddr *)&sa, sizeof(sa)) )
+    {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+    return fd;
+}
 
 int xl_xs_open(struct xl_xs **xp)
 {
@@ -25,6 +52,7 @@ int xl_xs_open(struct xl_xs **xp)
 
     if ( !x )
         return -ENOMEM;
+    x->fd = -1;
     /*
      * Socket only: never block on /dev/xen/xenbus when no xenstored runs.
      * libxenstore 4.17 ignores XS_OPEN_SOCKETONLY and falls back to
@@ -48,12 +76,16 @@ int xl_xs_open(struct xl_xs **xp)
             free(x);
             return -ENOENT;
         }
+        /* No connection of our own: libxenstore's calls do it all. */
+        x->fd = wire_connect(p);
     }
     x->h = xs_open(XS_OPEN_SOCKETONLY);
     if ( !x->h )
     {
         int rc = -errno;
 
+        if ( x->fd >= 0 )
+            close(x->fd);
         free(x);
         return rc ? rc : -EIO;
     }
@@ -65,6 +97,8 @@ void xl_xs_close(struct xl_xs *x)
 {
     if ( !x )
         return;
+    if ( x->fd >= 0 )
+        close(x->fd);
     xs_close(x->h);
     free(x);
 }
@@ -153,34 +187,163 @@ int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
  * the value, would not do: dom0 could open the node in between and the
  * value read would be one no check had covered.)
  */
+/*
+ * The two requests of the trusted read sent at once on our own connection:
+ * XS_READ, then XS_GET_PERMS, one sendmsg(); xenstored answers them in
+ * that order.  val (malloc'ed, len bytes) and the permissions, or -errno:
+ * xenstore's own error for the node (-ENOENT, -EACCES, ...), or -EIO for
+ * a broken connection or a reply out of protocol, after which the
+ * connection is closed and libxenstore's calls take over.
+ */
+static int wire_read_perms(struct xl_xs *x, const char *path, char **val,
+                           unsigned int *len, struct xl_xs_perm *p,
+                           unsigned int max, unsigned int *nr)
+{
+    static const uint32_t types[2] = { XL_XSW_READ, XL_XSW_GET_PERMS };
+    char out[2 * (XL_XSW_HDR + XL_XSW_PATH_MAX + 1)];
+    char in[2 * (XL_XSW_HDR + XL_XSW_PAYLOAD_MAX)];
+    struct xl_xsw_msg m[2];
+    size_t used = 0, have = 0, off = 0;
+    unsigned int got = 0, i;
+    uint32_t id = x->req_id;
+    int rc;
+
+    x->req_id += 2;
+    for ( i = 0; i < 2; i++ )
+        if ( (rc = xl_xsw_request(out, sizeof(out), &used, types[i], id + i,
+                                  path)) )
+            return rc;
+    while ( off < used )
+    {
+        ssize_t n = send(x->fd, out + off, used - off, MSG_NOSIGNAL);
+
+        if ( n < 0 && errno == EINTR )
+            continue;
+        if ( n <= 0 )
+            goto broken;
+        off += (size_t)n;
+    }
+    off = 0;
+    while ( got < 2 )
+    {
+        ssize_t n;
+
+        rc = xl_xsw_take(in + off, have - off, &m[got]);
+        if ( rc < 0 )
+            goto broken;
+        if ( rc > 0 )
+        {
+            off += (size_t)rc;
+            if ( m[got].req_id != id + got || m[got].tx_id ||
+                 (m[got].type != types[got] && m[got].type != XL_XSW_ERROR) )
+                goto broken;
+            got++;
+            continue;
+        }
+        n = read(x->fd, in + have, sizeof(in) - have);
+        if ( n < 0 && errno == EINTR )
+            continue;
+        if ( n <= 0 )
+            goto broken;
+        have += (size_t)n;
+    }
+    if ( off != have )
+        goto broken;            /* nothing else was asked */
+    for ( i = 0; i < 2; i++ )
+        if ( m[i].type == XL_XSW_ERROR )
+            return xl_xsw_errno(m[i].body, m[i].len);
+    if ( (rc = xl_xsw_perms(m[1].body, m[1].len, p, max, nr)) )
+        return rc == -E2BIG ? rc : -EIO;
+    if ( !(*val = malloc(m[0].len + 1)) )
+        return -ENOMEM;
+    memcpy(*val, m[0].body, m[0].len);
+    (*val)[m[0].len] = '\0';
+    *len = m[0].len;
+    return 0;
+
+ broken:
+    close(x->fd);
+    x->fd = -1;
+    return -EIO;
+}
+
+/* The same with libxenstore's calls, one request after the other. */
+static int lib_read_perms(struct xl_xs *x, const char *path, char **val,
+                          unsigned int *len, struct xl_xs_perm *p,
+                          unsigned int max, unsigned int *nr)
+{
+    struct xs_permissions *perms = NULL;
+    unsigned int i;
+    int rc = 0;
+
+    if ( !(*val = xs_read(x->h, XBT_NULL, path, len)) ||
+         !(perms = xs_get_permissions(x->h, XBT_NULL, path, nr)) )
+    {
+        rc = errno ? -errno : -EIO;
+        goto out;
+    }
+    if ( *nr > max )
+    {
+        rc = -E2BIG;
+        goto out;
+    }
+    for ( i = 0; i < *nr; i++ )
+    {
+        p[i].domid = perms[i].id;
+        p[i].perms = perms[i].perms;
+    }
+ out:
+    if ( rc )
+    {
+        free(*val);
+        *val = NULL;
+    }
+    free(perms);
+    return rc;
+}
+
+/*
+ * The value first, then the node's permissions, outside a transaction: two
+ * requests instead of a transaction's four (start, permissions, value,
+ * end), on every event of the watcher, sent together (wire_read_perms).
+ * The value is taken only if the permissions read after it show that only
+ * dom0 can write the node.  Only the owner (dom0 here) or dom0 can change
+ * them, and while they are dom0's no other domain can write, remove or
+ * re-create the node.  This takes the same values as reading both in one
+ * transaction: a value another domain wrote while dom0 had opened the node
+ * to it is taken either way once dom0 has closed the node again (the
+ * transaction's snapshot then shows it with dom0's permissions too); a node
+ * still open when its permissions are read is refused either way.  A
+ * change in between fires the watch again, and the next read takes the
+ * node as it is then.  (Permissions first, then the value, would not do:
+ * dom0 could open the node in between and the value read would be one no
+ * check had covered.)  Sent together, the two requests keep that order:
+ * xenstored handles a connection's requests one after the other.
+ */
 int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
                        struct xl_err *err)
 {
     struct xl_xs_perm p[16];
-    struct xs_permissions *perms = NULL;
-    unsigned int nr = 0, i, len = 0;
+    unsigned int nr = 0, len = 0;
     char why[256], *val = NULL;
-    int rc = 0;
+    int rc = -EIO;
 
-    if ( !(val = xs_read(x->h, XBT_NULL, path, &len)) ||
-         !(perms = xs_get_permissions(x->h, XBT_NULL, path, &nr)) )
+    if ( x->fd >= 0 )
+        rc = wire_read_perms(x, path, &val, &len, p, 16, &nr);
+    if ( rc == -EIO && x->fd < 0 )
+        rc = lib_read_perms(x, path, &val, &len, p, 16, &nr);
+    if ( rc == -E2BIG )
     {
-        rc = errno ? -errno : -EIO;
+        rc = -EPERM;
+        xl_err_set(err, path, 0, NULL, "node has more than 16 permission "
+                   "entries; refusing it");
+        goto out;
+    }
+    if ( rc )
+    {
         xl_err_set(err, path, 0, NULL, "cannot read xenstore node: %s",
                    strerror(-rc));
         goto out;
-    }
-    if ( nr > sizeof(p) / sizeof(p[0]) )
-    {
-        rc = -EPERM;
-        xl_err_set(err, path, 0, NULL, "node has %u permission entries; "
-                   "refusing it", nr);
-        goto out;
-    }
-    for ( i = 0; i < nr; i++ )
-    {
-        p[i].domid = perms[i].id;
-        p[i].perms = perms[i].perms;
     }
     if ( !xl_xs_perms_trusted(p, nr, why, sizeof(why)) )
     {
@@ -197,7 +360,6 @@ int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
     *text = val;
     val = NULL;
  out:
-    free(perms);
     free(val);
     return rc;
 }
