@@ -1,8 +1,10 @@
 /*
  * xs.h - xenstore: publish, read (trusted nodes only), watch, status.
  *
- * xs.c is the only file that calls libxenstore.  The trust rule itself is
- * pure (xl_xs_perms_trusted in store.c) so that it is unit-tested.
+ * xs.c is the only file that calls libxenstore or talks to xenstored.  The
+ * trust rule itself is pure (xl_xs_perms_trusted in store.c) so that it is
+ * unit-tested, and so is the wire framing of the trusted read, which xs.c
+ * sends on a connection of its own (xswire.h).
  */
 #ifndef XENLEVEL_XS_H
 #define XENLEVEL_XS_H
@@ -62,8 +64,9 @@ int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
 
 /*
  * Read a node of at most XL_XS_MAX_VALUE bytes, trusted only if the
- * permissions read after the value (two requests, no transaction) show that
- * only dom0 can write it (-EPERM otherwise); *text malloc'ed.
+ * permissions read after the value (two requests, no transaction, sent
+ * together) show that only dom0 can write it (-EPERM otherwise); *text
+ * malloc'ed.
  */
 int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
                        struct xl_err *err);
