@@ -345,9 +345,9 @@ static void record_refusal(const struct xl_run *run,
     }
     else
         log_debug("status record kept: the host is still %s%s%s (level %s "
-                 "generation %" PRIu64 ")", prev.state,
-                 *prev.cause ? ", " : "", prev.cause,
-                 *prev.level ? prev.level : "none", prev.generation);
+                  "generation %" PRIu64 ")", prev.state,
+                  *prev.cause ? ", " : "", prev.cause,
+                  *prev.level ? prev.level : "none", prev.generation);
     if ( rq->boot )
         return;
     xl_status_make(&st, rq->stage, "refused", cause, l, rq->source, reason,

@@ -529,6 +529,8 @@ static const char *xl_lockfile(struct xl_xen *x)
     struct stat st;
     int e = stat(XL_XEN_XL_CONF, &st) ? errno : 0;
 
+    if ( e )
+        memset(&st, 0, sizeof(st));
     if ( x->xl_lock[0] && e == x->xl_conf_errno &&
          (e || same_file(&st, &x->xl_conf)) )
         return x->xl_lock;
