@@ -60,7 +60,8 @@ INIH_LIBS = $(shell $(PKG_CONFIG) --libs inih)
 XEN_CFLAGS = $(shell $(PKG_CONFIG) --cflags xencontrol xenguest xencall)
 XEN_LIBS = $(shell $(PKG_CONFIG) --libs xenguest xencontrol xencall xenstore)
 
-# The pure core: no Xen headers.
+# The pure core: no xenctrl.h, no Xen library (xswire.c takes only the
+# xenstore wire protocol's definitions from xen/io/xs_wire.h).
 CORE := featureset err inifile level config policy check apply store log state source run xswire \
         json compare
 CORE_OBJ := $(CORE:%=build/agent/%.o)

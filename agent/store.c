@@ -371,12 +371,7 @@ void xl_state_path(const char *status, const char *name, char *buf,
 bool xl_persist_cache_match(const struct xl_persist_cache *c,
                             const struct stat *st)
 {
-    return c && c->valid && c->id.st_dev == st->st_dev &&
-           c->id.st_ino == st->st_ino && c->id.st_size == st->st_size &&
-           c->id.st_mtim.tv_sec == st->st_mtim.tv_sec &&
-           c->id.st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
-           c->id.st_ctim.tv_sec == st->st_ctim.tv_sec &&
-           c->id.st_ctim.tv_nsec == st->st_ctim.tv_nsec;
+    return c && c->valid && xl_same_file(&c->id, st);
 }
 
 static void cache_set(struct xl_persist_cache *c, const struct stat *id,

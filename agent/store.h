@@ -126,6 +126,18 @@ struct xl_persist_cache {
 bool xl_persist_cache_match(const struct xl_persist_cache *c,
                             const struct stat *st);
 
+/* Still the same file: device, inode, size, modification and change times
+ * (inline, so that the Xen edge's probe builds need no core object). */
+static inline bool xl_same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+           a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 /*
  * xl_generation_check with a cache (NULL: none): one stat of the path when
  * it matches, else the file is read and parsed (and the cache refilled

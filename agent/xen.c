@@ -94,6 +94,7 @@
 #include <xenguest.h>
 #include <xencall.h>
 
+#include "store.h"
 #include "xen.h"
 
 /*
@@ -509,16 +510,6 @@ void xl_xen_xl_lockfile(char *buf, size_t len)
  * fcntl lock over the whole file), polling instead of F_SETLKW so that the
  * wait is bounded.  *fd is -1 when there is nowhere to lock (no /var/lock).
  */
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-           a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-           a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 /*
  * xl's lockfile, read from xl.conf again only when a stat shows another
  * xl.conf (or its appearance or removal): a resident watcher sets the
@@ -532,7 +523,7 @@ static const char *xl_lockfile(struct xl_xen *x)
     if ( e )
         memset(&st, 0, sizeof(st));
     if ( x->xl_lock[0] && e == x->xl_conf_errno &&
-         (e || same_file(&st, &x->xl_conf)) )
+         (e || xl_same_file(&st, &x->xl_conf)) )
         return x->xl_lock;
     xl_xen_xl_lockfile(x->xl_lock, sizeof(x->xl_lock));
     x->xl_conf = st;

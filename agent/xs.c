@@ -20,8 +20,10 @@ _Static_assert(XL_XS_PERM_WRITE == XS_PERM_WRITE, "perm bits");
 
 struct xl_xs {
     struct xs_handle *h;
+    char sock[108];         /* xenstored's socket (sun_path's size) */
     int fd;                 /* our own connection for the trusted read
-                               (xswire.h); -1: libxenstore's calls */
+                               (xswire.h), made at the first one; -1 */
+    bool wire_off;          /* it failed or broke: libxenstore's calls */
     uint32_t req_id;
 };
 
@@ -76,16 +78,16 @@ int xl_xs_open(struct xl_xs **xp)
             free(x);
             return -ENOENT;
         }
-        /* No connection of our own: libxenstore's calls do it all. */
-        x->fd = wire_connect(p);
+        /* Too long for sun_path: libxenstore's calls do it all. */
+        x->wire_off = strlen(p) >= sizeof(x->sock);
+        if ( !x->wire_off )
+            memcpy(x->sock, p, strlen(p) + 1);
     }
     x->h = xs_open(XS_OPEN_SOCKETONLY);
     if ( !x->h )
     {
         int rc = -errno;
 
-        if ( x->fd >= 0 )
-            close(x->fd);
         free(x);
         return rc ? rc : -EIO;
     }
@@ -264,6 +266,7 @@ static int wire_read_perms(struct xl_xs *x, const char *path, char **val,
  broken:
     close(x->fd);
     x->fd = -1;
+    x->wire_off = true;
     return -EIO;
 }
 
@@ -328,9 +331,15 @@ int xl_xs_read_trusted(struct xl_xs *x, const char *path, char **text,
     char why[256], *val = NULL;
     int rc = -EIO;
 
-    if ( x->fd >= 0 )
+    /* Connected at the first trusted read, not by every xl_xs_open. */
+    if ( !x->wire_off && x->fd < 0 )
+    {
+        x->fd = wire_connect(x->sock);
+        x->wire_off = x->fd < 0;
+    }
+    if ( !x->wire_off )
         rc = wire_read_perms(x, path, &val, &len, p, 16, &nr);
-    if ( rc == -EIO && x->fd < 0 )
+    if ( x->wire_off )
         rc = lib_read_perms(x, path, &val, &len, p, 16, &nr);
     if ( rc == -E2BIG )
     {
