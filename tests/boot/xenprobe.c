@@ -21,11 +21,17 @@
  *                              a Xen without the sysctl is the derivation)
  *   xenprobe set-op            the XEN_SYSCTL_set_cpu_policy number the
  *                              agent's probe found, or its -errno
- *   xenprobe floor N FILE      the benchmark floor: N times (a) get both
+ *   xenprobe floor N FILE [MS] the benchmark floor: N times (a) get both
  *                              defaults + set them back (the sysctl pair,
  *                              no process start), (b) one fsync'd atomic
  *                              write of FILE's content (temp, fsync,
- *                              rename, fsync dir); medians in microseconds
+ *                              rename, fsync dir); medians in microseconds.
+ *                              With MS, each run follows a pause of MS
+ *                              milliseconds (dom0's vCPU idles, as a
+ *                              resident watcher's does between events),
+ *                              after one uncounted run of each (the
+ *                              hypercall buffer cache filled, as a
+ *                              watcher's is)
  *
  * Featuresets are printed as xen-cpuid does: colon-separated 8-hex-digit
  * words, word 0 first.  Exit status 0 when the probe ran (the rc is in the
@@ -605,12 +611,14 @@ static int atomic_write(const char *path, const char *data, size_t len)
     return rc;
 }
 
-static int cmd_floor(struct xl_xen *x, unsigned int n, const char *file)
+static int cmd_floor(struct xl_xen *x, unsigned int n, const char *file,
+                     unsigned int pause_ms)
 {
+    struct timespec pause = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
     static double t[1000];
     struct xl_xen_err err;
     char data[8192], out[4200];
-    unsigned int i;
+    int i;
     size_t len;
     bool have_hvm;
     FILE *f;
@@ -624,31 +632,39 @@ static int cmd_floor(struct xl_xen *x, unsigned int n, const char *file)
     len = fread(data, 1, sizeof(data), f);
     fclose(f);
 
-    for ( i = 0; i < n; i++ )
+    for ( i = pause_ms ? -1 : 0; i < (int)n; i++ )
     {
-        double t0 = now_us();
+        double t0;
 
+        if ( pause_ms )
+            nanosleep(&pause, NULL);
+        t0 = now_us();
         if ( get_defaults(x, &have_hvm) )
             return 1;
         rc = xl_xen_set_defaults(x, &pv_def, have_hvm ? &hvm_def : NULL, 0,
                                  &err);
-        t[i] = now_us() - t0;
+        if ( i >= 0 )
+            t[i] = now_us() - t0;
         if ( rc )
         {
             printf("XENPROBE floor set rc=%d\n", rc);
             return 1;
         }
     }
-    printf("XENPROBE floor sysctl-pair n=%u median_us=%.0f\n", n,
-           median(t, n));
+    printf("XENPROBE floor sysctl-pair n=%u median_us=%.0f pause_ms=%u\n", n,
+           median(t, n), pause_ms);
 
     snprintf(out, sizeof(out), "%s.floor", file);
-    for ( i = 0; i < n; i++ )
+    for ( i = pause_ms ? -1 : 0; i < (int)n; i++ )
     {
-        double t0 = now_us();
+        double t0;
 
+        if ( pause_ms )
+            nanosleep(&pause, NULL);
+        t0 = now_us();
         rc = atomic_write(out, data, len);
-        t[i] = now_us() - t0;
+        if ( i >= 0 )
+            t[i] = now_us() - t0;
         if ( rc )
         {
             printf("XENPROBE floor write rc=%d\n", rc);
@@ -656,8 +672,8 @@ static int cmd_floor(struct xl_xen *x, unsigned int n, const char *file)
         }
     }
     unlink(out);
-    printf("XENPROBE floor atomic-write n=%u median_us=%.0f bytes=%zu\n", n,
-           median(t, n), len);
+    printf("XENPROBE floor atomic-write n=%u median_us=%.0f bytes=%zu "
+           "pause_ms=%u\n", n, median(t, n), len, pause_ms);
 
     return 0;
 }
@@ -716,8 +732,9 @@ int main(int argc, char **argv)
         printf("XENPROBE set-op %d\n", xl_xen_set_op(x));
         rc = 0;
     }
-    else if ( !strcmp(argv[1], "floor") && argc == 4 )
-        rc = cmd_floor(x, (unsigned int)atoi(argv[2]), argv[3]);
+    else if ( !strcmp(argv[1], "floor") && (argc == 4 || argc == 5) )
+        rc = cmd_floor(x, (unsigned int)atoi(argv[2]), argv[3],
+                       argc == 5 ? (unsigned int)atoi(argv[4]) : 0);
     else
     {
         xl_xen_close(x);
@@ -730,6 +747,6 @@ int main(int argc, char **argv)
  usage:
     fprintf(stderr, "usage: xenprobe defaults | create pv|hvm | above-max | "
             "set-same | clear WORD:BIT|auto | beyond-default | reset | "
-            "caps | set-op | floor N FILE\n");
+            "caps | set-op | floor N FILE [MS]\n");
     return 1;
 }
