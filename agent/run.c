@@ -327,6 +327,19 @@ static int write_floor(const struct xl_run *run, uint64_t persisted,
  * exit code, the log and, except at boot, xenstore's status (state=refused
  * with the refused level).
  */
+/* xenstore's status for a refused publication: state=refused, the level. */
+static void record_refused_xs(const struct xl_run *run,
+                              const struct xl_apply_req *rq,
+                              const struct xl_level *l, const char *cause,
+                              const char *reason, int rc)
+{
+    struct xl_status st;
+
+    xl_status_make(&st, rq->stage, "refused", cause, l, rq->source, reason,
+                   rc);
+    xl_run_record_xs(run, &st);
+}
+
 static void record_refusal(const struct xl_run *run,
                            const struct xl_apply_req *rq,
                            const struct xl_level *l, const char *cause,
@@ -348,11 +361,8 @@ static void record_refusal(const struct xl_run *run,
                   "generation %" PRIu64 ")", prev.state,
                   *prev.cause ? ", " : "", prev.cause,
                   *prev.level ? prev.level : "none", prev.generation);
-    if ( rq->boot )
-        return;
-    xl_status_make(&st, rq->stage, "refused", cause, l, rq->source, reason,
-                   rc);
-    xl_run_record_xs(run, &st);
+    if ( !rq->boot )
+        record_refused_xs(run, rq, l, cause, reason, rc);
 }
 
 int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
@@ -393,10 +403,8 @@ int xl_run_apply(const struct xl_run *run, const struct xl_level *l,
             xl_err_str(&err, buf, sizeof(buf));
             log_warnx("%s", buf);
             rc = XL_EXIT_STALE;
-            xl_status_make(&st, rq->stage, "refused", XL_CAUSE_STALE, l,
-                           rq->source, buf, rc);
-            /* A refused publication is a status too (the watcher's). */
-            xl_run_record_xs(run, &st);
+            /* The status record is left alone: Xen was not touched. */
+            record_refused_xs(run, rq, l, XL_CAUSE_STALE, buf, rc);
             goto out;
         }
     }
