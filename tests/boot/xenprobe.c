@@ -593,7 +593,9 @@ static int atomic_write(const char *path, const char *data, size_t len)
 
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     snprintf(dirbuf, sizeof(dirbuf), "%s", path);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* As the agent's writer: never through a link or an existing file. */
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+              0644);
     if ( fd < 0 )
         return -errno;
     if ( write(fd, data, len) != (ssize_t)len || fsync(fd) )
@@ -601,6 +603,8 @@ static int atomic_write(const char *path, const char *data, size_t len)
     close(fd);
     if ( !rc && rename(tmp, path) )
         rc = -errno;
+    if ( rc )
+        unlink(tmp);
     dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if ( dfd >= 0 )
     {
@@ -611,16 +615,61 @@ static int atomic_write(const char *path, const char *data, size_t len)
     return rc;
 }
 
+struct floor_ctx {
+    struct xl_xen *x;
+    const char *data, *out;
+    size_t len;
+};
+
+/* One run of the sysctl pair: get both defaults, set them back. */
+static int floor_pair(struct floor_ctx *c)
+{
+    struct xl_xen_err err;
+    bool have_hvm;
+
+    if ( get_defaults(c->x, &have_hvm) )
+        return -EIO;
+    return xl_xen_set_defaults(c->x, &pv_def, have_hvm ? &hvm_def : NULL, 0,
+                               &err);
+}
+
+static int floor_write(struct floor_ctx *c)
+{
+    return atomic_write(c->out, c->data, c->len);
+}
+
+/*
+ * n timed runs of fn into t[]; with pause_ms, one uncounted run first and
+ * each run after a pause.  0, or the failing run's rc.
+ */
+static int floor_runs(int (*fn)(struct floor_ctx *), struct floor_ctx *c,
+                      unsigned int n, unsigned int pause_ms, double *t)
+{
+    struct timespec pause = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
+    int i, rc;
+
+    for ( i = pause_ms ? -1 : 0; i < (int)n; i++ )
+    {
+        double t0;
+
+        if ( pause_ms )
+            nanosleep(&pause, NULL);
+        t0 = now_us();
+        rc = fn(c);
+        if ( i >= 0 )
+            t[i] = now_us() - t0;
+        if ( rc )
+            return rc;
+    }
+    return 0;
+}
+
 static int cmd_floor(struct xl_xen *x, unsigned int n, const char *file,
                      unsigned int pause_ms)
 {
-    struct timespec pause = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
     static double t[1000];
-    struct xl_xen_err err;
     char data[8192], out[4200];
-    int i;
-    size_t len;
-    bool have_hvm;
+    struct floor_ctx c = { .x = x, .data = data, .out = out };
     FILE *f;
     int rc;
 
@@ -629,51 +678,28 @@ static int cmd_floor(struct xl_xen *x, unsigned int n, const char *file,
     f = fopen(file, "r");
     if ( !f )
         return 1;
-    len = fread(data, 1, sizeof(data), f);
+    c.len = fread(data, 1, sizeof(data), f);
     fclose(f);
 
-    for ( i = pause_ms ? -1 : 0; i < (int)n; i++ )
+    rc = floor_runs(floor_pair, &c, n, pause_ms, t);
+    if ( rc )
     {
-        double t0;
-
-        if ( pause_ms )
-            nanosleep(&pause, NULL);
-        t0 = now_us();
-        if ( get_defaults(x, &have_hvm) )
-            return 1;
-        rc = xl_xen_set_defaults(x, &pv_def, have_hvm ? &hvm_def : NULL, 0,
-                                 &err);
-        if ( i >= 0 )
-            t[i] = now_us() - t0;
-        if ( rc )
-        {
-            printf("XENPROBE floor set rc=%d\n", rc);
-            return 1;
-        }
+        printf("XENPROBE floor set rc=%d\n", rc);
+        return 1;
     }
     printf("XENPROBE floor sysctl-pair n=%u median_us=%.0f pause_ms=%u\n", n,
            median(t, n), pause_ms);
 
     snprintf(out, sizeof(out), "%s.floor", file);
-    for ( i = pause_ms ? -1 : 0; i < (int)n; i++ )
-    {
-        double t0;
-
-        if ( pause_ms )
-            nanosleep(&pause, NULL);
-        t0 = now_us();
-        rc = atomic_write(out, data, len);
-        if ( i >= 0 )
-            t[i] = now_us() - t0;
-        if ( rc )
-        {
-            printf("XENPROBE floor write rc=%d\n", rc);
-            return 1;
-        }
-    }
+    rc = floor_runs(floor_write, &c, n, pause_ms, t);
     unlink(out);
+    if ( rc )
+    {
+        printf("XENPROBE floor write rc=%d\n", rc);
+        return 1;
+    }
     printf("XENPROBE floor atomic-write n=%u median_us=%.0f bytes=%zu "
-           "pause_ms=%u\n", n, median(t, n), len, pause_ms);
+           "pause_ms=%u\n", n, median(t, n), c.len, pause_ms);
 
     return 0;
 }
