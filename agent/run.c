@@ -315,18 +315,6 @@ static int write_floor(const struct xl_run *run, uint64_t persisted,
     return xl_write_state(path, buf, strlen(buf), 0644, run->owner, err);
 }
 
-/*
- * An apply refused before Xen's defaults changed (the level cannot be
- * honoured or enforced, Xen refused or denied the set, Xen could not be
- * read).  At boot, or when no status record exists yet, the record says
- * unlevelled, which is then the host's state.  On a running host the record
- * already describes this boot's defaults, which the refusal left as they
- * were (levelled by an earlier apply, or not): it is kept, so that
- * `xenlevel status` and the gate never call a levelled host unlevelled
- * because a later level was refused.  The refusal itself is reported by the
- * exit code, the log and, except at boot, xenstore's status (state=refused
- * with the refused level).
- */
 /* xenstore's status for a refused publication: state=refused, the level. */
 static void record_refused_xs(const struct xl_run *run,
                               const struct xl_apply_req *rq,
@@ -340,6 +328,18 @@ static void record_refused_xs(const struct xl_run *run,
     xl_run_record_xs(run, &st);
 }
 
+/*
+ * An apply refused before Xen's defaults changed (the level cannot be
+ * honoured or enforced, Xen refused or denied the set, Xen could not be
+ * read).  At boot, or when no status record exists yet, the record says
+ * unlevelled, which is then the host's state.  On a running host the record
+ * already describes this boot's defaults, which the refusal left as they
+ * were (levelled by an earlier apply, or not): it is kept, so that
+ * `xenlevel status` and the gate never call a levelled host unlevelled
+ * because a later level was refused.  The refusal itself is reported by the
+ * exit code, the log and, except at boot, xenstore's status (state=refused
+ * with the refused level).
+ */
 static void record_refusal(const struct xl_run *run,
                            const struct xl_apply_req *rq,
                            const struct xl_level *l, const char *cause,

@@ -506,11 +506,6 @@ void xl_xen_xl_lockfile(char *buf, size_t len)
 }
 
 /*
- * Take xl's lock as acquire_lock() does (open O_WRONLY|O_CREAT, an F_WRLCK
- * fcntl lock over the whole file), polling instead of F_SETLKW so that the
- * wait is bounded.  *fd is -1 when there is nowhere to lock (no /var/lock).
- */
-/*
  * xl's lockfile, read from xl.conf again only when a stat shows another
  * xl.conf (or its appearance or removal): a resident watcher sets the
  * defaults on every event, and the stat is one call where the read is five.
@@ -531,6 +526,11 @@ static const char *xl_lockfile(struct xl_xen *x)
     return x->xl_lock;
 }
 
+/*
+ * Take xl's lock as acquire_lock() does (open O_WRONLY|O_CREAT, an F_WRLCK
+ * fcntl lock over the whole file), polling instead of F_SETLKW so that the
+ * wait is bounded.  *fd is -1 when there is nowhere to lock (no /var/lock).
+ */
 static int xl_lock_take(struct xl_xen *x, int *fd)
 {
     struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };

@@ -174,22 +174,6 @@ int xl_xs_publish(struct xl_xs *x, const char *path, const char *text,
 }
 
 /*
- * The value first, then the node's permissions, outside a transaction: two
- * requests instead of a transaction's four (start, permissions, value,
- * end), on every event of the watcher.  The value is taken only if the
- * permissions read after it show that only dom0 can write the node.  Only
- * the owner (dom0 here) or dom0 can change them, and while they are dom0's
- * no other domain can write, remove or re-create the node.  This takes the
- * same values as reading both in one transaction: a value another domain
- * wrote while dom0 had opened the node to it is taken either way once dom0
- * has closed the node again (the transaction's snapshot then shows it with
- * dom0's permissions too); a node still open when its permissions are read
- * is refused either way.  A change in between fires the watch again, and
- * the next read takes the node as it is then.  (Permissions first, then
- * the value, would not do: dom0 could open the node in between and the
- * value read would be one no check had covered.)
- */
-/*
  * The two requests of the trusted read sent at once on our own connection:
  * XS_READ, then XS_GET_PERMS, one sendmsg(); xenstored answers them in
  * that order.  val (malloc'ed, len bytes) and the permissions, or -errno:
